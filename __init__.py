@@ -1,0 +1,1 @@
+"""supportgraph: a grounded, policy-gated customer-support agent on LangGraph."""

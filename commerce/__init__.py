@@ -1,0 +1,1 @@
+"""Reference commerce services: the τ-bench retail store behind one port."""

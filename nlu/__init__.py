@@ -1,0 +1,1 @@
+"""Natural-language understanding: intents, entities and sentiment."""

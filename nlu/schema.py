@@ -1,0 +1,68 @@
+"""The NLU contract: intent labels and entity keys that the graph and the flows rely on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+INTENTS: dict[str, str] = {
+    "greeting": "hello, hi, good morning",
+    "goodbye": "bye, that's all, nothing else",
+    "thanks": "thank you, thanks a lot",
+    "affirm": "yes, sure, go ahead, confirm",
+    "deny": "no, don't, stop, never mind",
+    "identify": "the customer gives identity details only (email, or name and zip)",
+    "order_status": "where is my order, order status, tracking, what did I order",
+    "cancel_order": "cancel a pending order",
+    "modify_order_address": "change the shipping address of a pending order",
+    "modify_order_payment": "change the payment method of a pending order",
+    "modify_order_items": "change item options (size, colour...) of a pending order",
+    "return_items": "return delivered items for a refund",
+    "exchange_items": "exchange delivered items for another option of the same product",
+    "modify_user_address": "change the customer's default (profile) address",
+    "account_info": "profile, payment methods, gift card balance, list of my orders",
+    "product_info": "product types, options, availability, prices",
+    "policy_question": "store policy: refunds, returns, cancellation, exchange rules",
+    "human_agent": "talk to a human, agent, representative, supervisor",
+    "complaint": "frustration or complaint without a concrete request",
+    "out_of_scope": "anything the store's support cannot handle",
+}
+"""Product intent labels with a one-line gloss each."""
+
+ENTITY_KEYS: dict[str, str] = {
+    "order_ids": "list[str]: order ids normalised to '#W' + digits, in order of mention",
+    "email": "str: an email address, lower-cased",
+    "first_name": "str: capitalised first name",
+    "last_name": "str: capitalised last name",
+    "zip": "str: five-digit US zip code",
+    "user_id": "str: a τ-bench user id such as 'noah_brown_6181'",
+    "payment_method_id": "str: an explicit id such as 'credit_card_4190576'",
+    "payment_hint": "dict: {'source': 'credit_card'|'gift_card'|'paypal', 'brand'?, 'last_four'?}",
+    "item_ids": "list[str]: 10-digit item ids",
+    "product_ids": "list[str]: 10-digit product ids named as such",
+    "product_types": "list[str]: canonical product names from the catalogue, e.g. 'T-Shirt'",
+    "options": "dict[str, str]: option name -> value from the catalogue, e.g. {'color': 'blue'}",
+    "option_values": "list[str]: option values mentioned, in order (for 'from X to Y')",
+    "reason": "str: 'no longer needed' or 'ordered by mistake'",
+    "address": "dict: any of address1, address2, city, state, zip, country",
+    "amounts": "list[float]: money amounts",
+    "dates": "list[str]: ISO dates",
+    "all_items": "bool: the customer means every item of the order",
+}
+"""Entity keys. Absent keys mean 'not mentioned'."""
+
+
+@dataclass(kw_only=True)
+class Understanding:
+    """What the NLU pipeline read from one customer message."""
+
+    intent: str
+    """One of INTENTS."""
+    confidence: float
+    """Calibrated probability of `intent`, in [0, 1]."""
+    entities: dict[str, Any] = field(default_factory=dict)
+    """Entities keyed as in ENTITY_KEYS."""
+    sentiment: float = 0.0
+    """Sentiment score in [-1, 1]."""
+    ranking: list[tuple[str, float]] = field(default_factory=list)
+    """Top intents with probabilities, best first."""

@@ -1,0 +1,81 @@
+"""Process settings read from the environment: the one place where adapters are chosen."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SHIPPED_DATA_DIR = PACKAGE_DIR / "data"
+DEV_SERVICE_TOKEN = "dev-service-token"
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """Deployment settings. Every field maps to one `SUPPORTGRAPH_*` (or vendor) env var."""
+
+    data_dir: Path = field(default_factory=lambda: Path(_env("SUPPORTGRAPH_DATA_DIR", ".data")))
+    """All mutable state lives here: store, checkpoints, vector index, models, reports."""
+
+    database_url: str = field(default_factory=lambda: _env("SUPPORTGRAPH_DATABASE_URL"))
+    """Postgres URL for the store and the checkpointer; empty means SQLite under data_dir."""
+
+    redis_url: str = field(default_factory=lambda: _env("SUPPORTGRAPH_REDIS_URL"))
+    """Redis URL for the cache and rate limiter; empty means in-process."""
+
+    service_token: str = field(
+        default_factory=lambda: _env("SUPPORTGRAPH_SERVICE_TOKEN", DEV_SERVICE_TOKEN)
+    )
+    """Bearer token required by the /api/v1 commerce services."""
+
+    commerce_url: str = field(default_factory=lambda: _env("SUPPORTGRAPH_COMMERCE_URL"))
+    """Base URL of an HTTP commerce service; empty means the in-process store."""
+
+    chroma_url: str = field(default_factory=lambda: _env("SUPPORTGRAPH_CHROMA_URL"))
+    """URL of a Chroma server; empty means a persistent Chroma directory under data_dir."""
+
+    model: str = field(default_factory=lambda: _env("SUPPORTGRAPH_MODEL"))
+    """Chat model as `provider:name` (e.g. `openai:gpt-4o-mini`); empty means the flow responder."""
+
+    log_level: str = field(default_factory=lambda: _env("SUPPORTGRAPH_LOG_LEVEL", "INFO"))
+    """Python logging level."""
+
+    @property
+    def store_url(self) -> str:
+        """SQLAlchemy URL of the commerce store."""
+        if self.database_url:
+            return _sqlalchemy_url(self.database_url)
+        return f"sqlite:///{(self.data_dir / 'store.db').resolve()}"
+
+    @property
+    def checkpoint_path(self) -> Path:
+        """SQLite checkpoint file used when no database URL is set."""
+        return self.data_dir / "checkpoints.db"
+
+    @property
+    def chroma_path(self) -> Path:
+        """Persistent Chroma directory used when no Chroma server is set."""
+        return self.data_dir / "chroma"
+
+    @property
+    def models_dir(self) -> Path:
+        """Trained NLU models."""
+        return self.data_dir / "models"
+
+
+def _sqlalchemy_url(url: str) -> str:
+    """Make a plain `postgresql://` URL use the psycopg 3 driver."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def get_settings() -> Settings:
+    """Read settings from the current environment."""
+    return Settings()
