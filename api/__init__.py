@@ -1,0 +1,1 @@
+"""HTTP routers: the LangServe support runnable and health."""

@@ -1,0 +1,93 @@
+"""The support runnable served by LangServe: one customer turn per call, interrupts resumed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+from typing import Any
+
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, convert_to_messages
+from langchain_core.runnables import RunnableConfig, RunnableLambda
+from langgraph.types import Command
+from pydantic import BaseModel, Field
+
+
+class SupportInput(BaseModel):
+    """One customer turn."""
+
+    messages: list[AnyMessage] = Field(
+        description="New messages; the last human message is the customer's turn."
+    )
+
+
+class SupportOutput(BaseModel):
+    """The thread after the turn; the reply is the last AI message."""
+
+    messages: list[AnyMessage] = Field(default_factory=list)
+    pending_action: dict[str, Any] | None = Field(
+        default=None, description="A change waiting for the customer's yes."
+    )
+    escalation: dict[str, Any] | None = Field(
+        default=None, description="Set once the thread is handed to a human."
+    )
+
+
+class MissingThreadError(ValueError):
+    """A turn was sent without `config.configurable.thread_id`."""
+
+
+class SupportAgent:
+    """Runs customer turns on the compiled graph, one at a time per thread."""
+
+    def __init__(self, graph: Any = None) -> None:
+        """Hold the compiled graph (set later by the server's start-up)."""
+        self.graph = graph
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def turn(self, payload: dict[str, Any] | SupportInput, config: RunnableConfig) -> dict[str, Any]:
+        """Run one customer turn and return the thread.
+
+        When the thread waits on a confirmation, the customer's message is the answer and
+        resumes it; otherwise it starts a new turn.
+        """
+        if self.graph is None:
+            raise RuntimeError("the support graph is not ready yet")
+        thread_id = (config.get("configurable") or {}).get("thread_id")
+        if not thread_id:
+            raise MissingThreadError("config.configurable.thread_id is required")
+        messages = _messages(payload)
+        if not any(isinstance(m, HumanMessage) for m in messages):
+            raise ValueError("input.messages must hold at least one human message")
+        thread = {**config, "configurable": {**config.get("configurable", {}), "thread_id": thread_id}}
+        async with self._locks[str(thread_id)]:
+            snapshot = await self.graph.aget_state(thread)
+            if snapshot.interrupts:
+                text = next(m for m in reversed(messages) if isinstance(m, HumanMessage)).content
+                await self.graph.ainvoke(Command(resume=text), thread)
+            else:
+                await self.graph.ainvoke({"messages": messages}, thread)
+            values = (await self.graph.aget_state(thread)).values
+        return {
+            "messages": values.get("messages", []),
+            "pending_action": values.get("pending_action"),
+            "escalation": values.get("escalation"),
+        }
+
+    def runnable(self) -> Any:
+        """The LangServe-ready runnable, typed for the schema and the playground."""
+        return RunnableLambda(self.turn, name="support").with_types(
+            input_type=SupportInput, output_type=SupportOutput
+        )
+
+
+def last_reply(messages: list[AnyMessage]) -> str:
+    """Text of the last AI message with text."""
+    for message in reversed(messages):
+        if isinstance(message, AIMessage) and message.content:
+            return str(message.content)
+    return ""
+
+
+def _messages(payload: dict[str, Any] | SupportInput) -> list[AnyMessage]:
+    raw = payload.messages if isinstance(payload, SupportInput) else payload.get("messages", [])
+    return list(convert_to_messages(raw))

@@ -1,0 +1,49 @@
+"""The `supportgraph` command: serve, chat, build and train."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import uuid
+from pathlib import Path
+
+from supportgraph.settings import get_settings
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run a `supportgraph` sub-command."""
+    parser = argparse.ArgumentParser(prog="supportgraph", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="serve the API on 127.0.0.1:$PORT (8000)")
+    chat = commands.add_parser("chat", help="chat with the agent in the terminal")
+    chat.add_argument("--thread", default="", help="thread id to continue (default: a new one)")
+    commands.add_parser("build", help="build the store, the intent model and the index")
+    train = commands.add_parser("train-intents", help="train an intent model on labelled data")
+    train.add_argument("data", type=Path, help="CSV (text,label) or JSONL file")
+    train.add_argument("--out", type=Path, required=True, help="output model directory")
+    args = parser.parse_args(argv)
+
+    if args.command == "serve":
+        from supportgraph.server import main as serve
+
+        serve()
+    elif args.command == "chat":
+        from supportgraph.chat import run_chat
+
+        asyncio.run(run_chat(args.thread or f"cli-{uuid.uuid4().hex[:8]}"))
+    elif args.command == "build":
+        from supportgraph.services import build_services
+
+        services = build_services(get_settings())
+        print(f"ready: responder={services.responder.name}")  # noqa: T201
+    elif args.command == "train-intents":
+        from supportgraph.nlu.train import train_intents
+
+        report = train_intents(args.data, args.out)
+        print(report)  # noqa: T201
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

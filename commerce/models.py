@@ -1,0 +1,98 @@
+"""SQLModel tables of the retail store: users, payment methods, orders and products."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import JSON, Column
+from sqlmodel import Field, SQLModel
+
+
+def _json(*, nullable: bool = False) -> Any:
+    # `none_as_null` stores Python None as SQL NULL rather than the JSON literal `null`, so an
+    # absent optional field reads back as absent.
+    return Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=nullable))
+
+
+class UserRow(SQLModel, table=True):
+    """A customer; payment methods live in their own table."""
+
+    __tablename__ = "retail_users"
+
+    user_id: str = Field(primary_key=True)
+    position: int = Field(index=True)
+    """Place in the shipped file: lookups that scan users return the first match in this order."""
+    first_name: str
+    last_name: str
+    email: str
+    email_key: str = Field(index=True)
+    """`email.lower()`, computed in Python so it matches τ-bench's case folding exactly."""
+    name_key: str = Field(index=True)
+    """`first_name.lower() + "\\x1f" + last_name.lower()` for the name + zip lookup."""
+    address: dict[str, Any] = _json()
+    orders: list[str] = _json()
+
+
+class PaymentMethodRow(SQLModel, table=True):
+    """A credit card, gift card or PayPal account of one user."""
+
+    __tablename__ = "retail_payment_methods"
+
+    id: str = Field(primary_key=True)
+    user_id: str = Field(foreign_key="retail_users.user_id", index=True)
+    position: int
+    """Place within the user's `payment_methods` object."""
+    source: str
+    brand: str | None = None
+    last_four: str | None = None
+    # JSON rather than FLOAT keeps an untouched balance of 100 apart from 100.0 after a refund;
+    # τ-bench's state hash tells the two apart.
+    balance: float | None = _json(nullable=True)
+
+
+class OrderRow(SQLModel, table=True):
+    """An order with its items, fulfilments, payments and any requested return or exchange."""
+
+    __tablename__ = "retail_orders"
+
+    order_id: str = Field(primary_key=True)
+    position: int = Field(index=True)
+    user_id: str = Field(index=True)
+    status: str = Field(index=True)
+    address: dict[str, Any] = _json()
+    items: list[dict[str, Any]] = _json()
+    fulfillments: list[dict[str, Any]] = _json()
+    payment_history: list[dict[str, Any]] = _json()
+    cancel_reason: str | None = None
+    return_items: list[str] | None = _json(nullable=True)
+    return_payment_method_id: str | None = None
+    exchange_items: list[str] | None = _json(nullable=True)
+    exchange_new_items: list[str] | None = _json(nullable=True)
+    exchange_payment_method_id: str | None = None
+    exchange_price_difference: float | None = _json(nullable=True)
+
+
+class ProductRow(SQLModel, table=True):
+    """A product type and its variants (items) keyed by item id."""
+
+    __tablename__ = "retail_products"
+
+    product_id: str = Field(primary_key=True)
+    position: int = Field(index=True)
+    name: str
+    variants: dict[str, dict[str, Any]] = _json()
+
+
+ORDER_OPTIONAL_FIELDS = (
+    "cancel_reason",
+    "return_items",
+    "return_payment_method_id",
+    "exchange_items",
+    "exchange_new_items",
+    "exchange_payment_method_id",
+    "exchange_price_difference",
+)
+"""Order fields that appear only once a tool sets them, in the order τ-bench adds them."""
+
+TABLES = (UserRow.__table__, PaymentMethodRow.__table__, OrderRow.__table__, ProductRow.__table__)
+"""The store's tables, parents first."""

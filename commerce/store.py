@@ -1,0 +1,190 @@
+"""The retail store: engine, schema, seeding, transactions, snapshot and state hash."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
+from sqlmodel import SQLModel
+
+from supportgraph.commerce import records
+from supportgraph.commerce.models import TABLES
+from supportgraph.commerce.transaction import ORDERS, PAYMENTS, PRODUCTS, USERS, Transaction
+from supportgraph.settings import SHIPPED_DATA_DIR
+
+
+class Store:
+    """The τ-bench retail data in SQLite or Postgres, read and changed in transactions.
+
+    Args:
+        url: SQLAlchemy URL; a plain `postgresql://` URL is given the psycopg 3 driver.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = _with_driver(url)
+        self.engine: Engine = _create_engine(self.url)
+        self.dialect = self.engine.dialect.name
+        memory = self.dialect == "sqlite" and make_url(self.url).database in (None, "", ":memory:")
+        # Postgres serialises writers with row locks. SQLite has no row locks, so writers in
+        # this process queue here, and an in-memory database shares one connection, which
+        # readers must not use at the same time either.
+        self._write_lock = threading.Lock() if self.dialect == "sqlite" else None
+        self._read_lock = self._write_lock if memory else None
+
+    def create_all(self) -> None:
+        """Create the store's tables if they are missing."""
+        SQLModel.metadata.create_all(self.engine, tables=list(TABLES))
+
+    def is_empty(self) -> bool:
+        """Return True if the store holds no users."""
+        with self.engine.connect() as conn:
+            return not conn.scalar(select(func.count()).select_from(USERS))
+
+    def seed_if_empty(self, shipped_dir: Path | str = SHIPPED_DATA_DIR) -> bool:
+        """Create the tables and load the shipped JSON if the store is empty.
+
+        Args:
+            shipped_dir: folder holding `users.json`, `orders.json` and `products.json`,
+                or its parent (the shipped `data/` folder).
+
+        Returns:
+            True if the data was loaded now.
+        """
+        self.create_all()
+        if not self.is_empty():
+            return False
+        self._load(_retail_dir(Path(shipped_dir)))
+        return True
+
+    def reset(self, shipped_dir: Path | str = SHIPPED_DATA_DIR) -> None:
+        """Replace everything in the store with the shipped data, as τ-bench does per task."""
+        self.create_all()
+        with self._locked(self._write_lock), self.engine.begin() as conn:
+            for table in reversed(TABLES):
+                conn.execute(delete(table))
+        self._load(_retail_dir(Path(shipped_dir)))
+
+    @contextmanager
+    def transaction(self, *, write: bool = False) -> Iterator[Transaction]:
+        """Open a unit of work; a write transaction commits its changed records on success.
+
+        Args:
+            write: lock the rows read (Postgres) or the store (SQLite) and write back changes.
+        """
+        lock = self._write_lock if write else self._read_lock
+        with self._locked(lock), self.engine.connect() as conn:
+            if write and self.dialect == "sqlite":
+                # BEGIN IMMEDIATE takes SQLite's write lock up front, so another process
+                # cannot change a row between our read and our write.
+                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                tx = Transaction(conn, write=write)
+                yield tx
+                tx.flush()
+
+    def snapshot(self) -> dict[str, Any]:
+        """Return the whole store as `{"users", "orders", "products"}` in τ-bench shape."""
+        with self._locked(self._read_lock), self.engine.connect() as conn:
+            payments: dict[str, list[Any]] = {}
+            for row in conn.execute(select(PAYMENTS)):
+                payments.setdefault(row.user_id, []).append(row)
+            users = {
+                row.user_id: records.user_record(row, payments.get(row.user_id, []))
+                for row in conn.execute(select(USERS).order_by(USERS.c.position))
+            }
+            orders = {
+                row.order_id: records.order_record(row)
+                for row in conn.execute(select(ORDERS).order_by(ORDERS.c.position))
+            }
+            products = {
+                row.product_id: records.product_record(row)
+                for row in conn.execute(select(PRODUCTS).order_by(PRODUCTS.c.position))
+            }
+        return {"users": users, "orders": orders, "products": products}
+
+    def state_hash(self) -> str:
+        """Return τ-bench's data hash of the current store (see `records.data_hash`)."""
+        return records.data_hash(self.snapshot())
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def _load(self, folder: Path) -> None:
+        users = json.loads((folder / "users.json").read_text(encoding="utf-8"))
+        orders = json.loads((folder / "orders.json").read_text(encoding="utf-8"))
+        products = json.loads((folder / "products.json").read_text(encoding="utf-8"))
+        user_rows, payment_rows = [], []
+        for position, (user_id, user) in enumerate(users.items()):
+            user_rows.append({**records.user_values(user_id, user), "position": position})
+            for index, method in enumerate(user["payment_methods"].values()):
+                payment_rows.append(records.payment_values(user_id, index, method))
+        order_rows = [
+            {**records.order_values(order), "position": position}
+            for position, order in enumerate(orders.values())
+        ]
+        product_rows = [
+            {**records.product_values(product), "position": position}
+            for position, product in enumerate(products.values())
+        ]
+        with self._locked(self._write_lock), self.engine.begin() as conn:
+            for table, rows in (
+                (USERS, user_rows),
+                (PAYMENTS, payment_rows),
+                (ORDERS, order_rows),
+                (PRODUCTS, product_rows),
+            ):
+                if rows:
+                    conn.execute(insert(table), rows)
+
+    @staticmethod
+    def _locked(lock: threading.Lock | None) -> Any:
+        return lock if lock is not None else nullcontext()
+
+
+def _with_driver(url: str) -> str:
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _retail_dir(folder: Path) -> Path:
+    return folder if (folder / "users.json").exists() else folder / "retail"
+
+
+def _create_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+    memory = parsed.database in (None, "", ":memory:")
+    if not memory:
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        parsed,
+        # Tools run in worker threads (asyncio.to_thread), so connections cross threads.
+        connect_args={"check_same_thread": False, "timeout": 30},
+        poolclass=StaticPool if memory else None,
+    )
+    _use_explicit_sqlite_begin(engine)
+    return engine
+
+
+def _use_explicit_sqlite_begin(engine: Engine) -> None:
+    """Let SQLAlchemy, not pysqlite, emit BEGIN, so reads are inside the transaction too."""
+
+    @event.listens_for(engine, "connect")
+    def _autocommit_driver(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")

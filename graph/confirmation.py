@@ -1,0 +1,28 @@
+"""Reading the customer's answer to a confirmation question."""
+
+from __future__ import annotations
+
+import re
+
+_YES = re.compile(
+    r"^(yes|yeah|yep|yup|yes please|sure|ok|okay|confirm(ed)?|correct|absolutely|affirmative|"
+    r"please do|do it|go ahead|proceed|please proceed|i (do )?confirm|that'?s (right|correct))\b",
+)
+_NO = re.compile(
+    r"\b(no|nope|nah|not|don'?t|do not|cancel that|stop|wait|hold on|never ?mind|"
+    r"actually|but|instead|change|wrong)\b",
+)
+
+
+def read_confirmation(text: str) -> bool | None:
+    """Return True for an explicit yes, False for a no, None when the answer is anything else.
+
+    Only an unqualified yes counts: "yes, but change the reason" is not a yes, since the
+    details the customer confirmed would no longer be the ones shown.
+    """
+    answer = " ".join(text.lower().replace("’", "'").split()).strip(" .!,")
+    if not answer:
+        return None
+    if _NO.search(answer):
+        return False if re.match(r"^(no|nope|nah|don'?t|do not|stop)\b", answer) else None
+    return True if _YES.match(answer) else None

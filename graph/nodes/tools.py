@@ -1,0 +1,85 @@
+"""The tools node: runs the calls the gate let through, and verifies identity."""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from langchain_core.messages import ToolMessage
+
+from supportgraph.commerce.port import IDENTITY_TOOLS, ToolError
+from supportgraph.graph.state import Customer, State
+from supportgraph.tools import TOOLS_BY_NAME
+
+logger = logging.getLogger(__name__)
+
+ANOTHER_CUSTOMER = (
+    "Error: this conversation is already verified for another customer. "
+    "I can only help one customer per conversation."
+)
+
+
+async def run_tools(state: State, *, services: Any) -> dict[str, Any]:
+    """Execute ready tool calls through the commerce port and record their results."""
+    customer = state.customer
+    messages: list[ToolMessage] = []
+    failed = False
+    for call in state.ready_calls:
+        content, ok = await _execute(call, services)
+        if ok and call["name"] in IDENTITY_TOOLS:
+            content, ok, customer = await _verify(content, customer, services)
+        failed = failed or not ok
+        messages.append(
+            ToolMessage(
+                content=content,
+                tool_call_id=call["id"],
+                name=call["name"],
+                status="success" if ok else "error",
+            )
+        )
+    update: dict[str, Any] = {
+        "messages": messages,
+        "ready_calls": [],
+        "tool_rounds": state.tool_rounds + 1,
+        "failures": state.failures + 1 if failed else 0,
+    }
+    if customer is not state.customer:
+        update["customer"] = customer
+    return update
+
+
+async def _execute(call: dict[str, Any], services: Any) -> tuple[str, bool]:
+    """Run one call; errors become τ-bench style "Error: ..." results, never exceptions."""
+    tool = TOOLS_BY_NAME.get(call["name"])
+    if tool is None:
+        return f"Error: unknown tool {call['name']!r}", False
+    try:
+        result = await tool.ainvoke({**(call.get("args") or {}), "commerce": services.commerce})
+    except ToolError as error:
+        return str(error), False
+    except (TypeError, ValueError, KeyError) as error:
+        return f"Error: {error}", False
+    return (result if isinstance(result, str) else json.dumps(result)), True
+
+
+async def _verify(
+    user_id: str, customer: Customer | None, services: Any
+) -> tuple[str, bool, Customer | None]:
+    """Make a successful identity lookup the thread's customer, if no other one is."""
+    if customer is not None:
+        if customer["user_id"] == user_id:
+            return user_id, True, customer
+        logger.warning("identity lookup for a second customer refused")
+        return ANOTHER_CUSTOMER, False, customer
+    user = await services.commerce.get_user(user_id)
+    if user is None:
+        return "Error: user not found", False, None
+    name = user.get("name", {})
+    verified = Customer(
+        user_id=user_id,
+        name=f"{name.get('first_name', '')} {name.get('last_name', '')}".strip(),
+        order_ids=list(user.get("orders", [])),
+        payment_method_ids=list(user.get("payment_methods", {})),
+    )
+    return user_id, True, verified

@@ -1,0 +1,1 @@
+"""Responders: the deterministic flow responder and the LLM responder."""

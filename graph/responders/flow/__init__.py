@@ -1,0 +1,113 @@
+"""The flow responder: the embedded, deterministic and grounded default."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from langchain_core.messages import HumanMessage
+
+from supportgraph.commerce.port import IDENTITY_TOOLS
+from supportgraph.graph.responders.flow import goals
+from supportgraph.graph.responders.flow.answers import (
+    is_write,
+    policy_answer,
+    product_info,
+    write_outcome,
+)
+from supportgraph.graph.responders.flow.identity import verify
+from supportgraph.graph.responders.flow.memory import (
+    Observation,
+    absorb_turn,
+    latest_observations,
+    new_memory,
+    remember,
+)
+from supportgraph.graph.responders.flow.step import Step, say
+from supportgraph.graph.state import State
+from supportgraph.prompts import flow as replies
+
+CUSTOMER_GOALS: dict[str, Callable[..., Step]] = {
+    "order_status": goals.order_status,
+    "account_info": goals.account_info,
+    "cancel_order": goals.cancel_order,
+    "modify_order_address": goals.modify_order_address,
+    "modify_order_payment": goals.modify_order_payment,
+    "modify_order_items": partial(goals.change_items, exchange=False),
+    "exchange_items": partial(goals.change_items, exchange=True),
+    "return_items": goals.return_items,
+    "modify_user_address": goals.modify_user_address,
+}
+"""Goals on the customer's own data: each needs a verified customer."""
+
+INFORMATION_GOALS = frozenset({"order_status", "account_info", "product_info", "policy_question"})
+"""Goals that end once answered."""
+
+SMALL_TALK = {
+    "greeting": replies.GREETING,
+    "thanks": replies.THANKS,
+    "goodbye": replies.GOODBYE,
+    "affirm": "Sure. What else can I help you with?",
+    "deny": replies.GOODBYE,
+}
+
+
+class FlowResponder:
+    """Slot-filling flows over the retail tools: ask, look up, propose, report."""
+
+    name = "flow"
+
+    async def respond(self, state: State) -> dict[str, Any]:
+        """Plan the next step from the state and the latest tool results."""
+        memory = {**new_memory(), **copy.deepcopy(state.flow)}
+        observations = latest_observations(state.messages)
+        remember(memory, observations)
+        new_turn = bool(state.messages) and isinstance(state.messages[-1], HumanMessage)
+        if new_turn:
+            absorb_turn(memory, state.intent, state.entities)
+        step = plan(memory, state, observations, new_turn)
+        if not step.tool:
+            memory["asked"] = step.asked
+            if memory["goal"] in INFORMATION_GOALS and step.asked is None:
+                memory["goal"] = None
+        return {"messages": [step.message()], "flow": memory}
+
+
+def plan(
+    memory: dict[str, Any], state: State, observations: list[Observation], new_turn: bool
+) -> Step:
+    """The next step: report a write, verify, pursue the goal, or talk."""
+    for seen in observations:
+        if is_write(seen):
+            if seen.ok:
+                memory["goal"], memory["slots"] = None, {}
+            return write_outcome(memory, seen)
+        if seen.text.startswith("Denied"):
+            return say(replies.DENIED.format(reason=seen.text.removeprefix("Denied: ")))
+    declined = memory.pop("declined", None)
+    if new_turn and declined and state.intent in ("deny", "affirm", "thanks", "goodbye"):
+        memory["goal"] = None
+        return say(replies.DECLINED)
+    goal = memory["goal"]
+    # Small talk in the middle of a goal is answered; the goal waits for the next message.
+    if new_turn and state.intent in SMALL_TALK:
+        if goal is None or state.intent in ("greeting", "thanks", "goodbye"):
+            return say(SMALL_TALK[state.intent])
+    if goal == "policy_question":
+        return policy_answer(state.retrieved)
+    if goal == "product_info":
+        return product_info(memory)
+    customer = state.customer
+    if customer is None:
+        if goal is None and not memory["identity"]:
+            return say(replies.CLARIFY)
+        return verify(memory, observations)
+    if goal is None:
+        if any(o.name in IDENTITY_TOOLS and o.ok for o in observations):
+            return say(replies.VERIFIED.format(name=customer["name"].split(" ")[0]))
+        if state.retrieved and state.intent in ("out_of_scope", "complaint"):
+            return policy_answer(state.retrieved)
+        return say(replies.CLARIFY)
+    return CUSTOMER_GOALS[goal](memory, customer)

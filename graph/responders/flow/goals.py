@@ -1,0 +1,220 @@
+"""One planner per customer goal: each returns the next step toward it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from supportgraph.graph.responders.flow.orders import need_user, resolve_order, wrong_status
+from supportgraph.graph.responders.flow.records import (
+    available_options,
+    describe_items,
+    describe_method,
+    describe_methods,
+    find_variant,
+    format_address,
+    original_method,
+    resolve_method,
+    select_items,
+    target_options,
+)
+from supportgraph.graph.responders.flow.step import Step, call, cite_order, cite_user, say
+from supportgraph.graph.state import Customer
+from supportgraph.prompts import flow as replies
+
+ADDRESS_KEYS = ("address1", "city", "state", "zip")
+
+
+def order_status(memory: dict[str, Any], customer: Customer) -> Step:
+    """Status, items and tracking of one order."""
+    order, step = resolve_order(memory, customer)
+    if step:
+        return step
+    assert order is not None
+    tracking = [t for f in order.get("fulfillments", []) for t in f.get("tracking_id", [])]
+    text = replies.ORDER_STATUS.format(
+        order_id=order["order_id"],
+        status=order["status"],
+        items=describe_items(order),
+        tracking=replies.TRACKING.format(ids=", ".join(tracking)) if tracking else "",
+    )
+    return say(text, cites=[cite_order(order["order_id"])])
+
+
+def account_info(memory: dict[str, Any], customer: Customer) -> Step:
+    """The customer's profile, payment methods and orders."""
+    if step := need_user(memory, customer):
+        return step
+    user = memory["user"]
+    name = user.get("name", {})
+    text = replies.PROFILE.format(
+        name=f"{name.get('first_name', '')} {name.get('last_name', '')}".strip(),
+        email=user.get("email", ""),
+        address=format_address(user.get("address", {})),
+        methods=describe_methods(user),
+        orders=", ".join(user.get("orders", [])),
+    )
+    return say(text, cites=[cite_user(customer["user_id"])])
+
+
+def cancel_order(memory: dict[str, Any], customer: Customer) -> Step:
+    """Cancel a pending order with one of the two allowed reasons."""
+    order, step = resolve_order(memory, customer, ("pending",))
+    if step:
+        return step
+    assert order is not None
+    if step := wrong_status(order, ("pending",), "cancelled"):
+        return step
+    reason = memory["slots"].get("reason")
+    if not reason:
+        return say(replies.ASK_REASON, asked="reason")
+    return call("cancel_pending_order", order_id=order["order_id"], reason=reason)
+
+
+def modify_order_address(memory: dict[str, Any], customer: Customer) -> Step:
+    """Change the shipping address of a pending order."""
+    order, step = resolve_order(memory, customer, ("pending",))
+    if step:
+        return step
+    assert order is not None
+    if step := wrong_status(order, ("pending",), "changed"):
+        return step
+    address, step = _new_address(memory, customer)
+    if step:
+        return step
+    return call("modify_pending_order_address", order_id=order["order_id"], **address)
+
+
+def modify_user_address(memory: dict[str, Any], customer: Customer) -> Step:
+    """Change the customer's default address."""
+    address, step = _new_address(memory, customer)
+    if step:
+        return step
+    return call("modify_user_address", user_id=customer["user_id"], **address)
+
+
+def modify_order_payment(memory: dict[str, Any], customer: Customer) -> Step:
+    """Pay a pending order with another of the customer's methods."""
+    order, step = resolve_order(memory, customer, ("pending",))
+    if step:
+        return step
+    assert order is not None
+    if step := wrong_status(order, ("pending",), "changed"):
+        return step
+    if step := need_user(memory, customer):
+        return step
+    user = memory["user"]
+    method = resolve_method(memory["slots"], user)
+    if method is None:
+        purpose = "pay for this order"
+        return say(replies.ASK_PAYMENT.format(purpose=purpose, methods=describe_methods(user)),
+                   asked="payment")
+    if method == original_method(order):
+        text = replies.SAME_PAYMENT.format(
+            order_id=order["order_id"], method=describe_method(method, user)
+        )
+        return say(text, asked="payment")
+    return call("modify_pending_order_payment", order_id=order["order_id"], payment_method_id=method)
+
+
+def return_items(memory: dict[str, Any], customer: Customer) -> Step:
+    """Return items of a delivered order, refunded to the original method or a gift card."""
+    order, step = resolve_order(memory, customer, ("delivered",))
+    if step:
+        return step
+    assert order is not None
+    if step := wrong_status(order, ("delivered",), "returned"):
+        return step
+    items = select_items(order, memory["slots"])
+    if not items:
+        text = replies.ASK_ITEMS.format(
+            verb="return", order_id=order["order_id"], items=describe_items(order)
+        )
+        return say(text, asked="items")
+    if step := need_user(memory, customer):
+        return step
+    user, original = memory["user"], original_method(order)
+    method = resolve_method(memory["slots"], user)
+    gift_cards = [m for m, v in user.get("payment_methods", {}).items() if v["source"] == "gift_card"]
+    if method is None or (method != original and method not in gift_cards):
+        text = replies.ASK_REFUND.format(
+            original=describe_method(original, user),
+            gift_cards=", ".join(describe_method(g, user) for g in gift_cards) or "none on file",
+        )
+        return say(text, asked="payment")
+    return call(
+        "return_delivered_order_items",
+        order_id=order["order_id"],
+        item_ids=[i["item_id"] for i in items],
+        payment_method_id=method,
+    )
+
+
+def change_items(memory: dict[str, Any], customer: Customer, *, exchange: bool) -> Step:
+    """Swap items for other options of the same product: pending modify or delivered exchange."""
+    status = "delivered" if exchange else "pending"
+    order, step = resolve_order(memory, customer, (status,))
+    if step:
+        return step
+    assert order is not None
+    if step := wrong_status(order, (status,), "exchanged" if exchange else "changed"):
+        return step
+    slots = memory["slots"]
+    items = select_items(order, slots)
+    if not items:
+        verb = "exchange" if exchange else "change"
+        text = replies.ASK_ITEMS.format(verb=verb, order_id=order["order_id"], items=describe_items(order))
+        return say(text, asked="items")
+    new_ids = []
+    for item in items:
+        product = memory["products"].get(item["product_id"])
+        if product is None:
+            return call("get_product_details", product_id=item["product_id"])
+        wanted = target_options(item, product, slots)
+        if wanted == item["options"]:
+            text = replies.ASK_OPTIONS.format(name=item["name"], options=available_options(product))
+            return say(text, asked="options")
+        variant = find_variant(product, wanted)
+        if variant is None:
+            text = replies.NO_VARIANT.format(
+                name=item["name"],
+                wanted=", ".join(map(str, wanted.values())),
+                options=available_options(product),
+            )
+            return say(text, asked="options")
+        new_ids.append(variant["item_id"])
+    if step := need_user(memory, customer):
+        return step
+    user = memory["user"]
+    method = resolve_method(slots, user)
+    if method is None:
+        purpose = "pay or receive the price difference"
+        return say(replies.ASK_PAYMENT.format(purpose=purpose, methods=describe_methods(user)),
+                   asked="payment")
+    tool = "exchange_delivered_order_items" if exchange else "modify_pending_order_items"
+    return call(
+        tool,
+        order_id=order["order_id"],
+        item_ids=[i["item_id"] for i in items],
+        new_item_ids=new_ids,
+        payment_method_id=method,
+    )
+
+
+def _new_address(
+    memory: dict[str, Any], customer: Customer
+) -> tuple[dict[str, str], Step | None]:
+    """The complete new address from the customer's words or from another of their orders."""
+    slots = memory["slots"]
+    for other in slots.get("other_order_ids") or []:
+        if other in customer["order_ids"]:
+            if other not in memory["orders"]:
+                return {}, call("get_order_details", order_id=other)
+            slots["address"] = dict(memory["orders"][other]["address"])
+            break
+    address = dict(slots.get("address") or {})
+    if not all(address.get(k) for k in ADDRESS_KEYS):
+        return {}, say(replies.ASK_ADDRESS, asked="address")
+    address.setdefault("address2", "")
+    address.setdefault("country", "USA")
+    keys = ("address1", "address2", "city", "state", "country", "zip")
+    return {k: str(address[k]) for k in keys}, None

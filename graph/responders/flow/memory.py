@@ -1,0 +1,129 @@
+"""The flow responder's memory: slots from entities, and records from tool results."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
+
+ORDER_TOOLS = frozenset(
+    {
+        "get_order_details",
+        "cancel_pending_order",
+        "modify_pending_order_address",
+        "modify_pending_order_items",
+        "modify_pending_order_payment",
+        "return_delivered_order_items",
+        "exchange_delivered_order_items",
+    }
+)
+"""Tools whose successful result is an order record."""
+
+GOALS = frozenset(
+    {
+        "order_status",
+        "cancel_order",
+        "modify_order_address",
+        "modify_order_payment",
+        "modify_order_items",
+        "return_items",
+        "exchange_items",
+        "modify_user_address",
+        "account_info",
+        "product_info",
+        "policy_question",
+    }
+)
+"""Intents that start a goal the flow pursues across turns."""
+
+SLOT_ENTITIES = (
+    "reason",
+    "payment_method_id",
+    "payment_hint",
+    "product_types",
+    "options",
+    "option_values",
+    "item_ids",
+    "all_items",
+)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One tool result the flow has not yet reacted to."""
+
+    name: str
+    args: dict[str, Any]
+    ok: bool
+    data: Any
+    text: str
+
+
+def new_memory() -> dict[str, Any]:
+    """An empty flow memory."""
+    return {"goal": None, "slots": {}, "identity": {}, "asked": None, "tried": [],
+            "user": None, "orders": {}, "products": {}, "catalog": None, "done": []}
+
+
+def latest_observations(messages: list[AnyMessage]) -> list[Observation]:
+    """Tool results after the agent's latest tool-calling message, oldest first."""
+    results: list[ToolMessage] = []
+    index = len(messages) - 1
+    while index >= 0 and isinstance(messages[index], ToolMessage):
+        results.insert(0, messages[index])  # type: ignore[arg-type]
+        index -= 1
+    calls: dict[str, dict[str, Any]] = {}
+    if index >= 0 and isinstance(messages[index], AIMessage):
+        calls = {c["id"]: c for c in messages[index].tool_calls}
+    observations = []
+    for message in results:
+        text = str(message.content)
+        ok = message.status != "error" and not text.startswith(("Error", "Denied", "Waiting"))
+        data: Any = text
+        if ok and text[:1] in "{[":
+            data = json.loads(text)
+        args = calls.get(message.tool_call_id, {}).get("args", {})
+        observations.append(Observation(message.name or "", args, ok, data, text))
+    return observations
+
+
+def remember(memory: dict[str, Any], observations: list[Observation]) -> dict[str, Any]:
+    """Cache the records that tool results returned."""
+    for seen in observations:
+        if not seen.ok:
+            continue
+        if seen.name in ("get_user_details", "modify_user_address"):
+            memory["user"] = seen.data
+        elif seen.name in ORDER_TOOLS:
+            memory["orders"][seen.data["order_id"]] = seen.data
+        elif seen.name == "get_product_details":
+            memory["products"][seen.data["product_id"]] = seen.data
+        elif seen.name == "list_all_product_types":
+            memory["catalog"] = seen.data
+    return memory
+
+
+def absorb_turn(memory: dict[str, Any], intent: str, entities: dict[str, Any]) -> dict[str, Any]:
+    """Fold a new customer message into the goal, identity and slots."""
+    if intent in GOALS and intent != memory["goal"]:
+        # The order in focus carries over: "where is #W1?" then "cancel it" means #W1.
+        kept = {k: v for k, v in memory["slots"].items() if k == "order_id"}
+        memory["goal"], memory["slots"], memory["asked"] = intent, kept, None
+    for key in ("email", "first_name", "last_name", "zip"):
+        if entities.get(key):
+            memory["identity"][key] = entities[key]
+    slots = memory["slots"]
+    order_ids = entities.get("order_ids") or []
+    if order_ids:
+        slots["order_id"] = order_ids[0]
+        if len(order_ids) > 1:
+            slots["other_order_ids"] = order_ids[1:]
+    for key in SLOT_ENTITIES:
+        if entities.get(key):
+            slots[key] = entities[key]
+    if entities.get("address"):
+        # An address often arrives in pieces over several messages.
+        slots["address"] = {**memory["slots"].get("address", {}), **entities["address"]}
+    return memory

@@ -1,0 +1,70 @@
+"""Finding the customer's order and profile for a flow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from supportgraph.graph.responders.flow.records import describe_items
+from supportgraph.graph.responders.flow.step import Step, call, say
+from supportgraph.graph.state import Customer
+from supportgraph.prompts import flow as replies
+
+
+def need_user(memory: dict[str, Any], customer: Customer) -> Step | None:
+    """Fetch the customer's record once per conversation."""
+    if memory.get("user_id") == customer["user_id"] and memory.get("user") is not None:
+        return None
+    memory["user_id"] = customer["user_id"]
+    return call("get_user_details", user_id=customer["user_id"])
+
+
+def resolve_order(
+    memory: dict[str, Any], customer: Customer, statuses: tuple[str, ...] = ()
+) -> tuple[dict[str, Any] | None, Step | None]:
+    """The order the customer means, or the step that gets closer to it.
+
+    Args:
+        memory: The flow memory.
+        customer: The verified customer.
+        statuses: Statuses the goal can act on; they narrow the candidates when the customer
+            named no order.
+    """
+    slots, orders = memory["slots"], memory["orders"]
+    order_id = slots.get("order_id")
+    if order_id:
+        if order_id not in customer["order_ids"]:
+            slots.pop("order_id")
+            listing = ", ".join(customer["order_ids"]) or "none"
+            return None, say(replies.NOT_YOURS.format(order_id=order_id, orders=listing))
+        if order_id not in orders:
+            return None, call("get_order_details", order_id=order_id)
+        return orders[order_id], None
+    for candidate in customer["order_ids"]:
+        if candidate not in orders:
+            return None, call("get_order_details", order_id=candidate)
+    candidates = [orders[i] for i in customer["order_ids"]]
+    narrowed = [o for o in candidates if not statuses or o["status"] in statuses]
+    products = {p.lower() for p in slots.get("product_types") or []}
+    if products:
+        narrowed = [o for o in narrowed if products & {i["name"].lower() for i in o["items"]}]
+    if len(narrowed) == 1:
+        slots["order_id"] = narrowed[0]["order_id"]
+        return narrowed[0], None
+    listing = "; ".join(
+        replies.ORDER_LINE.format(order_id=o["order_id"], status=o["status"], items=describe_items(o))
+        for o in (narrowed or candidates)
+    )
+    return None, say(replies.ASK_ORDER.format(listing=listing), asked="order_id")
+
+
+def wrong_status(order: dict[str, Any], statuses: tuple[str, ...], action: str) -> Step | None:
+    """Explain why an order in this status can't take the action, if it can't."""
+    if order["status"] in statuses:
+        return None
+    hint = "Only pending orders can be changed." if "pending" in statuses else (
+        "Only delivered orders can be returned or exchanged."
+    )
+    text = replies.WRONG_STATUS.format(
+        order_id=order["order_id"], status=order["status"], action=action, hint=hint
+    )
+    return say(text)

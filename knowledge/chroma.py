@@ -1,0 +1,193 @@
+"""Chroma adapters of the knowledge port: a local persistent index or a Chroma server."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import chromadb
+from chromadb.api import ClientAPI
+from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.config import Settings
+from chromadb.utils.embedding_functions import register_embedding_function
+
+from supportgraph.knowledge.documents import Document
+from supportgraph.knowledge.port import Passage
+from supportgraph.nlu.embeddings import embed
+
+DEFAULT_COLLECTION = "supportgraph_kb"
+# Bump when the way documents are turned into vectors changes, so old indexes are rebuilt.
+INDEX_VERSION = "1"
+
+
+@register_embedding_function
+class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
+    """Chroma embedding function backed by the packaged, offline MiniLM encoder."""
+
+    def __init__(self) -> None:
+        """Create the function; the encoder itself loads lazily on first use."""
+
+    def __call__(self, input: Documents) -> Embeddings:  # noqa: A002 - chroma's signature.
+        """Embed documents into unit-length vectors."""
+        return list(embed(list(input)))
+
+    @staticmethod
+    def name() -> str:
+        """Return the name Chroma records in the collection configuration."""
+        return "supportgraph-minilm-l6-v2"
+
+    @staticmethod
+    def build_from_config(config: dict[str, Any]) -> MiniLMEmbeddingFunction:
+        """Rebuild the function from a stored collection configuration."""
+        return MiniLMEmbeddingFunction()
+
+    def get_config(self) -> dict[str, Any]:
+        """Return the (empty) configuration: the model is fixed by the package."""
+        return {}
+
+    def default_space(self) -> Space:
+        """Vectors are normalised, so cosine is the natural space."""
+        return "cosine"
+
+    def supported_spaces(self) -> list[Space]:
+        """Return the spaces that make sense for normalised vectors."""
+        return ["cosine", "ip"]
+
+
+def content_hash(documents: Sequence[Document]) -> str:
+    """Return a digest of the documents and the indexing scheme."""
+    payload = [INDEX_VERSION, MiniLMEmbeddingFunction.name()]
+    payload += [[d.id, d.title, d.text, d.source] for d in sorted(documents, key=lambda d: d.id)]
+    return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
+
+
+def _indexed_text(document: Document) -> str:
+    # The title carries the heading path or the FAQ question, which is what queries resemble.
+    return f"{document.title}\n\n{document.text}"
+
+
+class ChromaKnowledgeBase:
+    """Knowledge base stored in one Chroma collection, searched by cosine similarity."""
+
+    def __init__(self, client: ClientAPI, collection: str = DEFAULT_COLLECTION) -> None:
+        """Open (or create) the collection.
+
+        Args:
+            client: A Chroma client, persistent or HTTP.
+            collection: Collection name.
+        """
+        self._embedding = MiniLMEmbeddingFunction()
+        self._collection = client.get_or_create_collection(
+            name=collection,
+            embedding_function=self._embedding,
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    def build(self, documents: Sequence[Document]) -> bool:
+        """Index documents unless the collection already holds exactly this content.
+
+        Upserts every document, deletes ids that are gone, and records the content
+        hash in the collection metadata. Safe to call on every start.
+
+        Args:
+            documents: The full knowledge base.
+
+        Returns:
+            True if the collection was (re)indexed, False if it was already current.
+        """
+        digest = content_hash(documents)
+        metadata = self._collection.metadata or {}
+        if metadata.get("content_hash") == digest and self._collection.count() == len(documents):
+            return False
+        ids = [d.id for d in documents]
+        stale = set(self._collection.get(include=[])["ids"]) - set(ids)
+        if stale:
+            self._collection.delete(ids=sorted(stale))
+        if documents:
+            self._collection.upsert(
+                ids=ids,
+                embeddings=self._embedding([_indexed_text(d) for d in documents]),
+                documents=[d.text for d in documents],
+                metadatas=[{"title": d.title, "source": d.source} for d in documents],
+            )
+        self._collection.modify(metadata={"content_hash": digest})
+        return True
+
+    def count(self) -> int:
+        """Return how many documents are indexed."""
+        return self._collection.count()
+
+    async def search(self, query: str, k: int = 4) -> list[Passage]:
+        """Return up to `k` passages, most similar first.
+
+        Args:
+            query: Free-text query.
+            k: Maximum number of passages.
+        """
+        return await asyncio.to_thread(self._search, query, k)
+
+    def _search(self, query: str, k: int) -> list[Passage]:
+        size = self._collection.count()
+        if size == 0 or k <= 0 or not query.strip():
+            return []
+        result = self._collection.query(
+            query_embeddings=self._embedding([query]),
+            n_results=min(k, size),
+            include=["documents", "metadatas", "distances"],
+        )
+        rows = zip(
+            result["ids"][0],
+            (result["documents"] or [[]])[0],
+            (result["metadatas"] or [[]])[0],
+            (result["distances"] or [[]])[0],
+            strict=True,
+        )
+        return [
+            Passage(
+                id=doc_id,
+                title=str(meta.get("title", "")),
+                text=text or "",
+                source=str(meta.get("source", "")),
+                score=1.0 - float(distance),
+            )
+            for doc_id, text, meta, distance in rows
+        ]
+
+
+def _settings() -> Settings:
+    # Chroma's product telemetry is on by default; nothing may leave the host.
+    return Settings(anonymized_telemetry=False)
+
+
+def persistent_kb(path: Path | str, collection: str = DEFAULT_COLLECTION) -> ChromaKnowledgeBase:
+    """Open a knowledge base in a local Chroma directory (the embedded adapter).
+
+    Args:
+        path: Directory of the persistent index.
+        collection: Collection name.
+    """
+    client = chromadb.PersistentClient(path=str(path), settings=_settings())
+    return ChromaKnowledgeBase(client, collection)
+
+
+def http_kb(url: str, collection: str = DEFAULT_COLLECTION) -> ChromaKnowledgeBase:
+    """Open a knowledge base on a Chroma server (the production adapter).
+
+    Args:
+        url: Server URL such as `http://chroma:8000`.
+        collection: Collection name.
+    """
+    from urllib.parse import urlparse
+
+    parsed = urlparse(url)
+    client = chromadb.HttpClient(
+        host=parsed.hostname or "localhost",
+        port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+        ssl=parsed.scheme == "https",
+        settings=_settings(),
+    )
+    return ChromaKnowledgeBase(client, collection)

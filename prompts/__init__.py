@@ -1,0 +1,1 @@
+"""Prompt templates and customer-facing reply templates, one module per node."""

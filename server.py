@@ -1,0 +1,104 @@
+"""The FastAPI app: LangServe at /support, the commerce services at /api/v1, and /health."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+from langserve import add_routes
+
+from supportgraph.api.agent import SupportAgent
+from supportgraph.commerce.api import build_router
+from supportgraph.commerce.factory import build_commerce
+from supportgraph.settings import Settings, get_settings
+
+logger = logging.getLogger("supportgraph")
+
+
+def create_app(settings: Settings | None = None, *, services: Any = None) -> FastAPI:
+    """Build the app. Heavy start-up (models, index, memory) runs in the lifespan.
+
+    Args:
+        settings: Deployment settings; read from the environment when omitted.
+        services: Prebuilt adapters (tests); built from settings when omitted.
+    """
+    settings = settings or get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    commerce = services.commerce if services is not None else build_commerce(settings)
+    agent = SupportAgent()
+    readiness: dict[str, Any] = {"ready": False, "error": None}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from supportgraph.graph.builder import build_graph
+        from supportgraph.graph.checkpoint import open_checkpointer
+        from supportgraph.services import build_services
+
+        try:
+            built = services or await asyncio.to_thread(build_services, settings, commerce=commerce)
+        except Exception as error:
+            readiness["error"] = f"{type(error).__name__}: {error}"
+            logger.exception("start-up failed")
+            raise
+        async with open_checkpointer(settings) as checkpointer:
+            agent.graph = build_graph(built, checkpointer=checkpointer)
+            readiness.update(ready=True, responder=built.responder.name)
+            logger.info("supportgraph ready (responder: %s)", built.responder.name)
+            yield
+            readiness["ready"] = False
+        await commerce.aclose()
+
+    app = FastAPI(
+        title="supportgraph",
+        version="0.1.0",
+        description="A grounded, policy-gated customer-support agent with its commerce services.",
+        lifespan=lifespan,
+    )
+    app.state.agent = agent
+    app.state.settings = settings
+    app.include_router(build_router(commerce, settings.service_token))
+    add_routes(
+        app,
+        agent.runnable(),
+        path="/support",
+        per_req_config_modifier=_require_thread,
+        enabled_endpoints=["invoke", "batch", "stream", "stream_events", "playground",
+                           "input_schema", "output_schema", "config_schema"],
+    )
+
+    @app.get("/health", tags=["health"], summary="Readiness of the agent")
+    async def health() -> JSONResponse:
+        status = 200 if readiness["ready"] else 503
+        body = {"status": "ok" if readiness["ready"] else "starting", **readiness}
+        return JSONResponse(body, status_code=status)
+
+    return app
+
+
+def _require_thread(config: dict[str, Any], request: Request) -> dict[str, Any]:
+    """Every turn belongs to a thread: refuse requests without one, before running."""
+    if request.url.path.endswith(("/invoke", "/batch", "/stream", "/stream_events")):
+        if not (config.get("configurable") or {}).get("thread_id"):
+            raise HTTPException(422, "config.configurable.thread_id is required")
+    return config
+
+
+def main() -> None:
+    """Serve on 127.0.0.1:$PORT (8000)."""
+    import uvicorn
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level)
+    port = int(os.environ.get("PORT", "8000"))
+    host = os.environ.get("HOST", "127.0.0.1")
+    uvicorn.run(create_app(settings), host=host, port=port)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""The service container: every port's adapter is chosen here, once, from settings."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from supportgraph.commerce.factory import build_commerce
+from supportgraph.commerce.port import CommercePort
+from supportgraph.graph.responders.base import Responder
+from supportgraph.nlu.schema import Understanding
+from supportgraph.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+
+
+class Understander(Protocol):
+    """Reads intent, entities and sentiment from one customer message."""
+
+    def understand(self, text: str) -> Understanding:
+        """Understand one message."""
+        ...
+
+
+@dataclass(kw_only=True)
+class Services:
+    """The adapters behind every port the graph uses."""
+
+    commerce: CommercePort
+    knowledge: Any
+    """A `supportgraph.knowledge.port.KnowledgeBase`."""
+    nlu: Understander
+    guardrails: Any
+    """A `supportgraph.guardrails.base.Guardrail` run on customer messages."""
+    responder: Responder
+
+
+def build_knowledge(settings: Settings) -> Any:
+    """A Chroma server when a URL is set, else a persistent Chroma directory; indexed."""
+    from supportgraph.knowledge.chroma import http_kb, persistent_kb
+    from supportgraph.knowledge.documents import load_documents
+
+    kb = http_kb(settings.chroma_url) if settings.chroma_url else persistent_kb(settings.chroma_path)
+    kb.build(load_documents())
+    return kb
+
+
+def build_responder(settings: Settings) -> Responder:
+    """The LLM responder when a model is configured, else the flow responder."""
+    if settings.model:
+        from supportgraph.graph.responders.llm import LLMResponder
+
+        return LLMResponder.from_model_name(settings.model)
+    from supportgraph.graph.responders.flow import FlowResponder
+
+    return FlowResponder()
+
+
+def build_services(
+    settings: Settings | None = None, *, commerce: CommercePort | None = None
+) -> Services:
+    """Build every adapter for these settings (defaults: the environment).
+
+    Args:
+        settings: Deployment settings.
+        commerce: An already built commerce adapter to share, e.g. the server's.
+    """
+    from supportgraph.guardrails.adapters import default_input_guardrails
+    from supportgraph.nlu.pipeline import NLU
+
+    settings = settings or get_settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    logger.info("building services in %s", settings.data_dir)
+    return Services(
+        commerce=commerce or build_commerce(settings),
+        knowledge=build_knowledge(settings),
+        nlu=NLU.load(settings.models_dir),
+        guardrails=default_input_guardrails(),
+        responder=build_responder(settings),
+    )

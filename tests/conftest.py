@@ -1,0 +1,54 @@
+"""Shared fixtures: a seeded store template, copied per test, and graph builders."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from supportgraph.commerce.local import InProcessCommerce
+from supportgraph.commerce.store import Store
+
+
+@pytest.fixture(autouse=True)
+def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Unit tests never reach beyond this machine: any non-loopback connection fails."""
+    real = socket.create_connection
+
+    def guarded(address: Any, *args: Any, **kwargs: Any) -> socket.socket:
+        host = str(address[0])
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            raise AssertionError(f"test tried to reach the network: {address}")
+        return real(address, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "create_connection", guarded)
+    # Any real model client would be pointed at a closed local port and fail at once.
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key-never-valid")
+    monkeypatch.delenv("LANGSMITH_API_KEY", raising=False)
+    monkeypatch.setenv("LANGSMITH_TRACING", "false")
+
+
+@pytest.fixture(scope="session")
+def seeded_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store seeded once per session from the shipped data."""
+    path = tmp_path_factory.mktemp("store") / "store.db"
+    Store(f"sqlite:///{path}").seed_if_empty()
+    return path
+
+
+@pytest.fixture
+def store(seeded_store_file: Path, tmp_path: Path) -> Store:
+    """A fresh copy of the seeded store for one test."""
+    path = tmp_path / "store.db"
+    shutil.copy(seeded_store_file, path)
+    return Store(f"sqlite:///{path}")
+
+
+@pytest.fixture
+def commerce(store: Store) -> InProcessCommerce:
+    """The in-process commerce adapter over a fresh store."""
+    return InProcessCommerce(store)
