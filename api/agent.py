@@ -8,6 +8,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, convert_to_messages
 from langchain_core.runnables import RunnableConfig, RunnableLambda
+from langchain_core.runnables.utils import ConfigurableFieldSpec
 from langgraph.types import Command
 from pydantic import BaseModel, Field
 
@@ -75,9 +76,25 @@ class SupportAgent:
 
     def runnable(self) -> Any:
         """The LangServe-ready runnable, typed for the schema and the playground."""
-        return RunnableLambda(self.turn, name="support").with_types(
+        return _ThreadedLambda(self.turn, name="support").with_types(
             input_type=SupportInput, output_type=SupportOutput
         )
+
+
+class _ThreadedLambda(RunnableLambda):
+    """A lambda that declares `thread_id`, so LangServe passes it through from the request."""
+
+    @property
+    def config_specs(self) -> list[ConfigurableFieldSpec]:
+        return [
+            ConfigurableFieldSpec(
+                id="thread_id",
+                annotation=str,
+                name="Thread ID",
+                description="The conversation: every turn of one conversation uses the same id.",
+                default="",
+            )
+        ]
 
 
 def last_reply(messages: list[AnyMessage]) -> str:

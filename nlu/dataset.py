@@ -38,7 +38,7 @@ INTROS = ["Hi, I'm {name}, zip {zip}. ", "Hello, my name is {name} and my zip co
           "Quick one. ", "I'm writing about something I bought. "]
 OUTROS = [" Thanks.", " Thank you!", " Can you help?", " Please let me know.",
           " I'm in a bit of a hurry.", " thx", " Appreciate it."]
-BITEXT_CAPS = {"cancel_order": 45, "change_order": 30, "change_shipping_address": 40,
+BITEXT_CAPS = {"cancel_order": 45, "change_order": 30, "change_shipping_address": 25,
                "set_up_shipping_address": 30, "track_order": 30, "delivery_period": 20,
                "track_refund": 15, "check_refund_policy": 35, "check_payment_methods": 15,
                "contact_human_agent": 45, "contact_customer_service": 20, "complaint": 45}

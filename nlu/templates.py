@@ -91,7 +91,7 @@ TASK_TEMPLATES: dict[str, list[str]] = {
         "Can I get a refund for the {prod} I received?",
         "Please process a return for {order}, refund to {pay}.",
         "The {prod} doesn't work for me, I want to return it.",
-        "Return {order} via {pay}: {prod}; {prod2}.",
+        "Return the {prod} and {prod2} from {order}, refund to {pay}.",
         "I got my {prod} yesterday and it's damaged, I'd like to return it and get a full refund.",
         "i want to return all the items in {order}",
         "How do I send back the {prod} I got? I want a refund.",

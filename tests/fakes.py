@@ -84,3 +84,17 @@ class PassGuardrail:
         from types import SimpleNamespace
 
         return SimpleNamespace(flagged=False, reason="", tags=())
+
+
+class ScriptedNLU:
+    """An understander that returns prepared readings for known messages."""
+
+    def __init__(self, readings: dict[str, tuple[str, dict[str, Any]]]) -> None:
+        self.readings = readings
+
+    def understand(self, text: str) -> Any:
+        """Return the prepared reading, or out_of_scope."""
+        from supportgraph.nlu.schema import Understanding
+
+        intent, entities = self.readings.get(text, ("out_of_scope", {}))
+        return Understanding(intent=intent, confidence=0.99, entities=entities, sentiment=0.0)

@@ -56,7 +56,9 @@ class Shipped:
         """First order with this status, first paid with a method id starting `paid_with`,
         whose user also owns methods of every source in `user_has`."""
         for order in self.orders.values():
-            sources = {m["source"] for m in self.users[order["user_id"]]["payment_methods"].values()}
+            sources = {
+                m["source"] for m in self.users[order["user_id"]]["payment_methods"].values()
+            }
             if (
                 order["status"] == status
                 and len(order["payment_history"]) == 1

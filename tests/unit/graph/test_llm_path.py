@@ -13,7 +13,7 @@ from langgraph.types import Command
 from supportgraph.graph.builder import build_graph
 from supportgraph.graph.responders.llm import LLMResponder
 from supportgraph.services import Services
-from tests.fakes import EmptyKnowledge, PassGuardrail, ScriptedChatModel, StaticNLU, tool_call
+from supportgraph.tests.fakes import EmptyKnowledge, PassGuardrail, ScriptedChatModel, StaticNLU, tool_call
 
 EMAIL = "yusuf.rossi7301@example.com"
 USER = "yusuf_rossi_9620"

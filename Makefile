@@ -1,0 +1,56 @@
+# supportgraph: `make run` serves the product, `make test` runs the tests. See README.md.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+# The repo root is the `supportgraph` package; keep the working directory off sys.path so its
+# `guardrails/` folder never shadows the guardrails-ai library.
+export PYTHONSAFEPATH := 1
+export HF_HUB_OFFLINE := 1
+# torch must be the CPU build: from the local wheel folder when there is one, else from
+# PyTorch's CPU index.
+ifneq ($(strip $(PIP_FIND_LINKS)),)
+WHEELS := --find-links $(PIP_FIND_LINKS)
+else
+WHEELS := --extra-index-url https://download.pytorch.org/whl/cpu --index-strategy unsafe-best-match
+endif
+
+.PHONY: help install build run dev test test-fast lint typecheck eval bench lock clean
+
+help: ## list targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install -q uv==0.13.8
+	$(UV) pip sync -q --python $(PY) $(WHEELS) requirements.lock
+	$(UV) pip install -q --python $(PY) --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP) ## install the locked dependencies into .venv
+
+build: install ## seed the store, train the intent model, index the knowledge base
+	$(VENV)/bin/supportgraph build
+
+run: build ## serve on http://127.0.0.1:$(PORT)
+	PORT=$(PORT) $(VENV)/bin/supportgraph serve
+
+dev: install ## serve the graph in LangGraph Studio (langgraph dev)
+	$(VENV)/bin/langgraph dev --no-browser --port 2024
+
+test: install ## run the test suite
+	$(PY) -m pytest
+
+lint: install ## ruff
+	$(VENV)/bin/ruff check .
+
+typecheck: install ## mypy on the package code
+	$(VENV)/bin/mypy --explicit-package-bases api commerce graph guardrails knowledge nlu prompts tools
+
+lock: ## re-resolve requirements.lock from pyproject.toml
+	$(UV) pip compile -q pyproject.toml --extra dev $(WHEELS) --python-version 3.11 -o requirements.lock
+
+clean: ## remove the data directory (store, memory, index, models)
+	rm -rf .data

@@ -1,0 +1,104 @@
+"""Switch off every guardrails-ai channel that could send data off the host.
+
+guardrails-ai enables "anonymous metrics" unless `~/.guardrailsrc` says otherwise:
+each `Guard()` re-reads that file and, with the default `enable_metrics=True`,
+turns on a hub-telemetry singleton whose OpenTelemetry exporter posts spans to a
+remote collector. It also traces validator inputs into any OpenTelemetry provider
+the application sets up, may route hub validators to remote inference, and may
+call a Guardrails server. This module closes all four, in code, before any Guard
+exists, whatever the rc file on the machine says.
+"""
+
+from __future__ import annotations
+
+import guardrails as guardrails_ai
+from guardrails.classes.rc import RC
+from guardrails.settings import settings
+from guardrails.utils.hub_telemetry_utils import HubTelemetry
+
+if not hasattr(guardrails_ai, "Guard"):  # pragma: no cover - depends on sys.path.
+    raise ImportError(
+        "`import guardrails` found the project's guardrails/ folder instead of guardrails-ai; "
+        "run from outside the repository root or with `python -P`."
+    )
+
+_PATCHED = "_supportgraph_no_metrics"
+
+
+class _InertHubTelemetry(HubTelemetry):
+    """A hub-telemetry singleton with no tracer, no exporter, and no way to be enabled."""
+
+    def __init__(self) -> None:
+        self._carrier: dict[str, str] = {}
+        self._tracer = None
+        self._tracer_provider = None
+        self._processor = None
+        self._prop = None
+
+    @property  # type: ignore[override]
+    def _enabled(self) -> bool:
+        return False
+
+    @_enabled.setter
+    def _enabled(self, value: bool) -> None:
+        # Guard.configure() and Runner assign this on every call; the assignment is ignored.
+        pass
+
+    def create_new_span(self, span_name: str, attributes: list) -> None:
+        """Do nothing: spans are never created."""
+
+
+def _load_rc_without_metrics(cls: type[RC], logger=None) -> RC:  # noqa: ANN001
+    rc = getattr(RC.load, "__wrapped__")(cls, logger)
+    rc.enable_metrics = False
+    rc.use_remote_inferencing = False
+    return rc
+
+
+def disable_telemetry() -> None:
+    """Turn off guardrails-ai metrics, tracing, remote inference and server calls.
+
+    Idempotent. It is called when `supportgraph.guardrails` is imported, so any
+    code that builds guards through this package is covered.
+
+    What it does:
+        - wraps `RC.load` so every read of `~/.guardrailsrc` (including the one each
+          `Guard()` does) reports `enable_metrics=False, use_remote_inferencing=False`;
+        - replaces the `HubTelemetry` singleton with one that has no exporter and
+          cannot be enabled, shutting down an existing exporter if one was started;
+        - sets `settings.disable_tracing`, so validator inputs never reach an
+          application-level OpenTelemetry provider;
+        - sets `settings.use_server = False` and leaves watch mode (a local call log) off.
+    """
+    if not getattr(RC.load, _PATCHED, False):
+        original = RC.load.__func__  # type: ignore[attr-defined]
+        wrapper = classmethod(_load_rc_without_metrics)
+        wrapper.__func__.__wrapped__ = original  # type: ignore[attr-defined]
+        setattr(wrapper.__func__, _PATCHED, True)
+        RC.load = wrapper  # type: ignore[method-assign, assignment]
+    settings.rc = RC.load()
+
+    current = HubTelemetry._instance
+    if not isinstance(current, _InertHubTelemetry):
+        if current is not None and current._tracer_provider is not None:
+            current._tracer_provider.shutdown()
+        HubTelemetry._instance = _InertHubTelemetry()
+
+    settings.disable_tracing = True
+    settings.use_server = False
+    settings._watch_mode_enabled = False
+
+
+def telemetry_disabled() -> bool:
+    """Return True if every guardrails-ai telemetry channel is currently off."""
+    hub = HubTelemetry()
+    return (
+        settings.rc.enable_metrics is False
+        and settings.rc.use_remote_inferencing is False
+        and settings.disable_tracing is True
+        and not settings.use_server
+        and not settings.watch_mode_enabled
+        and hub._enabled is False
+        and hub._tracer is None
+        and hub._processor is None
+    )
