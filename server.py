@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from langserve import add_routes
 
 from supportgraph.api.agent import SupportAgent
+from supportgraph.api.locks import build_locks
 from supportgraph.commerce.api import build_router
 from supportgraph.commerce.factory import build_commerce
 from supportgraph.settings import Settings, get_settings
@@ -31,7 +32,7 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     settings = settings or get_settings()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     commerce = services.commerce if services is not None else build_commerce(settings)
-    agent = SupportAgent()
+    agent = SupportAgent(locks=build_locks(settings.redis_url))
     readiness: dict[str, Any] = {"ready": False, "error": None}
 
     @asynccontextmanager

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections import defaultdict
 from typing import Any
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, convert_to_messages
@@ -11,6 +9,8 @@ from langchain_core.runnables import RunnableConfig, RunnableLambda
 from langchain_core.runnables.utils import ConfigurableFieldSpec
 from langgraph.types import Command
 from pydantic import BaseModel, Field
+
+from supportgraph.api.locks import InProcessLocks, ThreadLocks
 
 
 class SupportInput(BaseModel):
@@ -40,10 +40,15 @@ class MissingThreadError(ValueError):
 class SupportAgent:
     """Runs customer turns on the compiled graph, one at a time per thread."""
 
-    def __init__(self, graph: Any = None) -> None:
-        """Hold the compiled graph (set later by the server's start-up)."""
+    def __init__(self, graph: Any = None, *, locks: ThreadLocks | None = None) -> None:
+        """Hold the compiled graph (set later by the server's start-up).
+
+        Args:
+            graph: The compiled support graph, with a checkpointer.
+            locks: Per-thread locks; in-process unless given.
+        """
         self.graph = graph
-        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.locks = locks or InProcessLocks()
 
     async def turn(self, payload: dict[str, Any] | SupportInput, config: RunnableConfig) -> dict[str, Any]:
         """Run one customer turn and return the thread.
@@ -60,7 +65,7 @@ class SupportAgent:
         if not any(isinstance(m, HumanMessage) for m in messages):
             raise ValueError("input.messages must hold at least one human message")
         thread = {**config, "configurable": {**config.get("configurable", {}), "thread_id": thread_id}}
-        async with self._locks[str(thread_id)]:
+        async with self.locks.hold(str(thread_id)):
             snapshot = await self.graph.aget_state(thread)
             if snapshot.interrupts:
                 text = next(m for m in reversed(messages) if isinstance(m, HumanMessage)).content

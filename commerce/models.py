@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, Text
+from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
+
+
+class JSONNumber(TypeDecorator[Any]):
+    """A number kept as its JSON text, so 9 and 9.0 read back as written.
+
+    τ-bench's state hash tells the int balance 9 from the float 9.0 a refund of 0.0 leaves.
+    A FLOAT column would lose that, and so would a JSON column on SQLite, whose NUMERIC
+    affinity turns the text "9.0" into the integer 9.
+    """
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        """Serialise the number."""
+        return None if value is None else json.dumps(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> Any:
+        """Parse the number back as int or float, as it was written."""
+        return None if value is None else json.loads(value)
 
 
 def _json(*, nullable: bool = False) -> Any:
     # `none_as_null` stores Python None as SQL NULL rather than the JSON literal `null`, so an
     # absent optional field reads back as absent.
     return Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=nullable))
+
+
+def _number() -> Any:
+    return Field(default=None, sa_column=Column(JSONNumber(), nullable=True))
 
 
 class UserRow(SQLModel, table=True):
@@ -45,9 +71,7 @@ class PaymentMethodRow(SQLModel, table=True):
     source: str
     brand: str | None = None
     last_four: str | None = None
-    # JSON rather than FLOAT keeps an untouched balance of 100 apart from 100.0 after a refund;
-    # τ-bench's state hash tells the two apart.
-    balance: float | None = _json(nullable=True)
+    balance: float | None = _number()
 
 
 class OrderRow(SQLModel, table=True):
@@ -69,7 +93,7 @@ class OrderRow(SQLModel, table=True):
     exchange_items: list[str] | None = _json(nullable=True)
     exchange_new_items: list[str] | None = _json(nullable=True)
     exchange_payment_method_id: str | None = None
-    exchange_price_difference: float | None = _json(nullable=True)
+    exchange_price_difference: float | None = _number()
 
 
 class ProductRow(SQLModel, table=True):

@@ -11,6 +11,8 @@ exists, whatever the rc file on the machine says.
 
 from __future__ import annotations
 
+import logging
+
 import guardrails as guardrails_ai
 from guardrails.classes.rc import RC
 from guardrails.settings import settings
@@ -28,7 +30,12 @@ _PATCHED = "_supportgraph_no_metrics"
 class _InertHubTelemetry(HubTelemetry):
     """A hub-telemetry singleton with no tracer, no exporter, and no way to be enabled."""
 
-    def __init__(self) -> None:
+    def __new__(cls, *args: object, **kwargs: object) -> _InertHubTelemetry:
+        # HubTelemetry.__new__ would build a tracer with a remote exporter; skip it.
+        return object.__new__(cls)
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        # Python re-runs __init__ whenever HubTelemetry() hands back this instance.
         self._carrier: dict[str, str] = {}
         self._tracer = None
         self._tracer_provider = None
@@ -48,11 +55,21 @@ class _InertHubTelemetry(HubTelemetry):
         """Do nothing: spans are never created."""
 
 
-def _load_rc_without_metrics(cls: type[RC], logger=None) -> RC:  # noqa: ANN001
-    rc = getattr(RC.load, "__wrapped__")(cls, logger)
-    rc.enable_metrics = False
-    rc.use_remote_inferencing = False
-    return rc
+def _patch_rc_load() -> None:
+    """Make every `RC.load()` report metrics and remote inference as off."""
+    original = RC.__dict__["load"].__func__
+    if getattr(original, _PATCHED, False):
+        return
+
+    def load(cls: type[RC], logger: logging.Logger | None = None) -> RC:
+        rc = original(cls, logger)
+        rc.enable_metrics = False
+        rc.use_remote_inferencing = False
+        return rc
+
+    load.__wrapped__ = original  # type: ignore[attr-defined]
+    setattr(load, _PATCHED, True)
+    RC.load = classmethod(load)  # type: ignore[method-assign, assignment]
 
 
 def disable_telemetry() -> None:
@@ -70,12 +87,7 @@ def disable_telemetry() -> None:
           application-level OpenTelemetry provider;
         - sets `settings.use_server = False` and leaves watch mode (a local call log) off.
     """
-    if not getattr(RC.load, _PATCHED, False):
-        original = RC.load.__func__  # type: ignore[attr-defined]
-        wrapper = classmethod(_load_rc_without_metrics)
-        wrapper.__func__.__wrapped__ = original  # type: ignore[attr-defined]
-        setattr(wrapper.__func__, _PATCHED, True)
-        RC.load = wrapper  # type: ignore[method-assign, assignment]
+    _patch_rc_load()
     settings.rc = RC.load()
 
     current = HubTelemetry._instance

@@ -1,0 +1,59 @@
+"""Commerce integration fixtures: the shipped data and fresh seeded SQLite stores on demand."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from supportgraph.commerce.store import Store
+from supportgraph.settings import SHIPPED_DATA_DIR
+
+RETAIL_DIR = SHIPPED_DATA_DIR / "retail"
+
+
+@pytest.fixture(scope="session")
+def shipped_data() -> dict[str, Any]:
+    """The shipped `{"users", "orders", "products"}` JSON; never mutate it."""
+    return {
+        name: json.loads((RETAIL_DIR / f"{name}.json").read_text())
+        for name in ("users", "orders", "products")
+    }
+
+
+@pytest.fixture(scope="session")
+def commerce_seed_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store seeded once per session; stores are copies of it."""
+    path = tmp_path_factory.mktemp("commerce-seed") / "store.db"
+    seeded = Store(f"sqlite:///{path}")
+    seeded.seed_if_empty()
+    seeded.dispose()
+    return path
+
+
+@pytest.fixture
+def new_store(commerce_seed_file: Path, tmp_path: Path) -> Iterator[Callable[[], Store]]:
+    """A factory of fresh seeded stores, each a copy of the seed file, closed after the test."""
+    opened: list[Store] = []
+    counter = itertools.count()
+
+    def make() -> Store:
+        path = tmp_path / f"store-{next(counter)}.db"
+        shutil.copy(commerce_seed_file, path)
+        opened.append(Store(f"sqlite:///{path}"))
+        return opened[-1]
+
+    yield make
+    for store in opened:
+        store.dispose()
+
+
+@pytest.fixture
+def store(new_store: Callable[[], Store]) -> Store:
+    """One fresh seeded store."""
+    return new_store()
