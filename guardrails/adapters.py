@@ -52,7 +52,8 @@ class GuardrailsAIGuardrail:
             return GuardrailResult.passed()
         tags = [base_tag]
         for summary in failures:
-            tags += [s.reason for s in summary.error_spans or [] if s.reason and s.reason not in tags]
+            spans = summary.error_spans or []
+            tags += [s.reason for s in spans if s.reason and s.reason not in tags]
         tags.append(self.on_fail)
         fixed = outcome.validated_output
         return GuardrailResult(

@@ -6,15 +6,15 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Final, Protocol, runtime_checkable
 
 from supportgraph.guardrails.pii import redact
 
 logger = logging.getLogger("supportgraph.guardrails")
 
-REFUSE = "refuse"
+REFUSE: Final = "refuse"
 """Tag asking the safety router to refuse the turn."""
-ESCALATE = "escalate"
+ESCALATE: Final = "escalate"
 """Tag asking the safety router to hand the conversation to a human."""
 
 

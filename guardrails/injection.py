@@ -33,7 +33,11 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:instructions?|prompts?|rules|directives?|guidelines|guardrails|polic(?:y|ies)"
             r"|restrictions|constraints|programming|safeguards)\b",
         ),
-        ("instruction_override", r"\b(?:ignore|disregard|forget)\s+(?:everything|all)\s+(?:above|before|said|you\s+were\s+told)"),
+        (
+            "instruction_override",
+            r"\b(?:ignore|disregard|forget)\s+(?:everything|all)\s+"
+            r"(?:above|before|said|you\s+were\s+told)",
+        ),
         (
             "instruction_override",
             r"\b(?:new|updated|real|actual|revised)\s+(?:system\s+)?instructions?\s*:"

@@ -72,9 +72,7 @@ def find_pii(text: str) -> list[PIIMatch]:
     found: list[PIIMatch] = []
     found += [PIIMatch("email", m.start(), m.end()) for m in _EMAIL.finditer(text)]
     found += [
-        PIIMatch("card", m.start(), m.end())
-        for m in _CARD.finditer(text)
-        if luhn_valid(m.group())
+        PIIMatch("card", m.start(), m.end()) for m in _CARD.finditer(text) if luhn_valid(m.group())
     ]
     found += [PIIMatch("ssn", m.start(), m.end()) for m in _SSN.finditer(text)]
     found += [PIIMatch("phone", m.start(), m.end()) for m in _PHONE.finditer(text)]
@@ -142,9 +140,7 @@ def install_log_redaction(logger: logging.Logger | None = None) -> PIIRedactingF
         The filter, shared by all handlers.
     """
     target = logger or logging.getLogger()
-    existing = [
-        f for h in target.handlers for f in h.filters if isinstance(f, PIIRedactingFilter)
-    ]
+    existing = [f for h in target.handlers for f in h.filters if isinstance(f, PIIRedactingFilter)]
     redactor = existing[0] if existing else PIIRedactingFilter()
     for handler in target.handlers:
         if not any(isinstance(f, PIIRedactingFilter) for f in handler.filters):

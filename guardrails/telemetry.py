@@ -11,18 +11,22 @@ exists, whatever the rc file on the machine says.
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+from pathlib import Path
 
-import guardrails as guardrails_ai
-from guardrails.classes.rc import RC
-from guardrails.settings import settings
-from guardrails.utils.hub_telemetry_utils import HubTelemetry
-
-if not hasattr(guardrails_ai, "Guard"):  # pragma: no cover - depends on sys.path.
-    raise ImportError(
-        "`import guardrails` found the project's guardrails/ folder instead of guardrails-ai; "
-        "run from outside the repository root or with `python -P`."
+# With the repository root on sys.path, `import guardrails` would load this folder again
+# instead of guardrails-ai and fail with a confusing circular import; say what is wrong.
+_found = importlib.util.find_spec("guardrails")
+if _found is None or Path(_found.origin or "").resolve().parent == Path(__file__).resolve().parent:
+    raise ImportError(  # pragma: no cover - depends on how Python was started.
+        "`import guardrails` resolves to supportgraph's guardrails/ folder, not guardrails-ai; "
+        "keep the repository root off sys.path (PYTHONSAFEPATH=1 or `python -P`)."
     )
+
+from guardrails.classes.rc import RC  # noqa: E402
+from guardrails.settings import settings  # noqa: E402
+from guardrails.utils.hub_telemetry_utils import HubTelemetry  # noqa: E402
 
 _PATCHED = "_supportgraph_no_metrics"
 

@@ -7,11 +7,11 @@ import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import chromadb
 from chromadb.api import ClientAPI
-from chromadb.api.types import Documents, EmbeddingFunction, Embeddings, Space
+from chromadb.api.types import Documents, Embeddable, EmbeddingFunction, Embeddings, Space
 from chromadb.config import Settings
 from chromadb.utils.embedding_functions import register_embedding_function
 
@@ -60,7 +60,7 @@ class MiniLMEmbeddingFunction(EmbeddingFunction[Documents]):
 
 def content_hash(documents: Sequence[Document]) -> str:
     """Return a digest of the documents and the indexing scheme."""
-    payload = [INDEX_VERSION, MiniLMEmbeddingFunction.name()]
+    payload: list[Any] = [INDEX_VERSION, MiniLMEmbeddingFunction.name()]
     payload += [[d.id, d.title, d.text, d.source] for d in sorted(documents, key=lambda d: d.id)]
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
@@ -83,7 +83,8 @@ class ChromaKnowledgeBase:
         self._embedding = MiniLMEmbeddingFunction()
         self._collection = client.get_or_create_collection(
             name=collection,
-            embedding_function=self._embedding,
+            # Chroma types the parameter over all embeddable inputs; ours takes text only.
+            embedding_function=cast("EmbeddingFunction[Embeddable]", self._embedding),
             configuration={"hnsw": {"space": "cosine"}},
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,23 @@ def new_store(commerce_seed_file: Path, tmp_path: Path) -> Iterator[Callable[[],
         store.dispose()
 
 
+@pytest.fixture(scope="session")
+def memory_store() -> Iterator[Store]:
+    """One in-memory store for the session, restored from the seed file by `store`."""
+    shared = Store("sqlite://")
+    yield shared
+    shared.dispose()
+
+
 @pytest.fixture
-def store(new_store: Callable[[], Store]) -> Store:
-    """One fresh seeded store."""
-    return new_store()
+def store(memory_store: Store, commerce_seed_file: Path) -> Store:
+    """A fresh seeded store: the in-memory store overwritten page by page from the seed file.
+
+    SQLite's backup API makes this a millisecond reset with no disk writes, which is what lets
+    every train and dev task replay on its own fresh store.
+    """
+    source = sqlite3.connect(commerce_seed_file)
+    with memory_store.engine.connect() as conn:
+        source.backup(conn.connection.driver_connection)
+    source.close()
+    return memory_store

@@ -1,0 +1,1 @@
+"""Evaluations: LangSmith-format datasets, evaluators and runners for the support agent."""
