@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from supportgraph.api.agent import SupportAgent, last_reply
@@ -18,13 +19,13 @@ async def run_chat(thread_id: str) -> None:
 
     settings = get_settings()
     logging.basicConfig(level="WARNING")
-    services = build_services(settings)
+    services = await asyncio.to_thread(build_services, settings)
     async with open_checkpointer(settings) as checkpointer:
         agent = SupportAgent(build_graph(services, checkpointer=checkpointer))
         print(f"supportgraph chat (thread {thread_id}); type 'quit' to leave.")  # noqa: T201
         while True:
             try:
-                text = input(PROMPT).strip()
+                text = (await asyncio.to_thread(input, PROMPT)).strip()
             except EOFError:
                 break
             if text.lower() in {"quit", "exit"}:

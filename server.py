@@ -69,8 +69,16 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
         agent.runnable(),
         path="/support",
         per_req_config_modifier=_require_thread,
-        enabled_endpoints=["invoke", "batch", "stream", "stream_events", "playground",
-                           "input_schema", "output_schema", "config_schema"],
+        enabled_endpoints=[
+            "invoke",
+            "batch",
+            "stream",
+            "stream_events",
+            "playground",
+            "input_schema",
+            "output_schema",
+            "config_schema",
+        ],
     )
 
     @app.get("/health", tags=["health"], summary="Readiness of the agent")

@@ -41,7 +41,9 @@ def build_knowledge(settings: Settings) -> Any:
     from supportgraph.knowledge.chroma import http_kb, persistent_kb
     from supportgraph.knowledge.documents import load_documents
 
-    kb = http_kb(settings.chroma_url) if settings.chroma_url else persistent_kb(settings.chroma_path)
+    kb = (
+        http_kb(settings.chroma_url) if settings.chroma_url else persistent_kb(settings.chroma_path)
+    )
     kb.build(load_documents())
     return kb
 

@@ -50,7 +50,9 @@ class SupportAgent:
         self.graph = graph
         self.locks = locks or InProcessLocks()
 
-    async def turn(self, payload: dict[str, Any] | SupportInput, config: RunnableConfig) -> dict[str, Any]:
+    async def turn(
+        self, payload: dict[str, Any] | SupportInput, config: RunnableConfig
+    ) -> dict[str, Any]:
         """Run one customer turn and return the thread.
 
         When the thread waits on a confirmation, the customer's message is the answer and
@@ -64,7 +66,10 @@ class SupportAgent:
         messages = _messages(payload)
         if not any(isinstance(m, HumanMessage) for m in messages):
             raise ValueError("input.messages must hold at least one human message")
-        thread = {**config, "configurable": {**config.get("configurable", {}), "thread_id": thread_id}}
+        thread = {
+            **config,
+            "configurable": {**config.get("configurable", {}), "thread_id": thread_id},
+        }
         async with self.locks.hold(str(thread_id)):
             snapshot = await self.graph.aget_state(thread)
             if snapshot.interrupts:

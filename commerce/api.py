@@ -23,7 +23,9 @@ from supportgraph.commerce.retail import (
 _bearer = HTTPBearer(
     auto_error=False, description="The service token (SUPPORTGRAPH_SERVICE_TOKEN)."
 )
-_NOT_FOUND = {404: {"model": schemas.ErrorDetail, "description": "No such record"}}
+_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": schemas.ErrorDetail, "description": "No such record"}
+}
 _TOOL_BODY = {
     "requestBody": {
         "required": False,

@@ -47,8 +47,8 @@ def calculate(expression: str) -> str:
     if not all(char in ALLOWED_CHARACTERS for char in expression):
         raise CalculationError("Error: invalid characters in expression")
     try:
-        # Compiling under the name "<string>" gives syntax errors the same text as `eval`.
-        tree = compile(expression, "<string>", "eval", ast.PyCF_ONLY_AST)
+        # Parsing under the name "<string>" gives syntax errors the same text as `eval`.
+        tree = ast.parse(expression, filename="<string>", mode="eval")
         return str(round(float(_evaluate(tree.body)), 2))
     except CalculationError:
         raise

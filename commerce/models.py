@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text
+from sqlalchemy import JSON, Column, Table, Text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -118,5 +118,11 @@ ORDER_OPTIONAL_FIELDS = (
 )
 """Order fields that appear only once a tool sets them, in the order τ-bench adds them."""
 
-TABLES = (UserRow.__table__, PaymentMethodRow.__table__, OrderRow.__table__, ProductRow.__table__)
+# SQLModel sets `__table__` on table classes at runtime; type checkers cannot see it.
+USERS: Table = UserRow.__table__  # type: ignore[attr-defined]
+PAYMENTS: Table = PaymentMethodRow.__table__  # type: ignore[attr-defined]
+ORDERS: Table = OrderRow.__table__  # type: ignore[attr-defined]
+PRODUCTS: Table = ProductRow.__table__  # type: ignore[attr-defined]
+
+TABLES = (USERS, PAYMENTS, ORDERS, PRODUCTS)
 """The store's tables, parents first."""

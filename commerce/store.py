@@ -9,14 +9,14 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, select
+from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, func, insert, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel
 
 from supportgraph.commerce import records
-from supportgraph.commerce.models import TABLES
-from supportgraph.commerce.transaction import ORDERS, PAYMENTS, PRODUCTS, USERS, Transaction
+from supportgraph.commerce.models import ORDERS, PAYMENTS, PRODUCTS, TABLES, USERS
+from supportgraph.commerce.transaction import Transaction
 from supportgraph.settings import SHIPPED_DATA_DIR
 
 
@@ -50,6 +50,8 @@ class Store:
     def seed_if_empty(self, shipped_dir: Path | str = SHIPPED_DATA_DIR) -> bool:
         """Create the tables and load the shipped JSON if the store is empty.
 
+        Safe to call from several processes at start-up: one loads, the others see the data.
+
         Args:
             shipped_dir: folder holding `users.json`, `orders.json` and `products.json`,
                 or its parent (the shipped `data/` folder).
@@ -58,18 +60,21 @@ class Store:
             True if the data was loaded now.
         """
         self.create_all()
-        if not self.is_empty():
-            return False
-        self._load(_retail_dir(Path(shipped_dir)))
+        rows = _read_rows(_retail_dir(Path(shipped_dir)))
+        with self._exclusive() as conn:
+            if conn.scalar(select(func.count()).select_from(USERS)):
+                return False
+            _insert(conn, rows)
         return True
 
     def reset(self, shipped_dir: Path | str = SHIPPED_DATA_DIR) -> None:
         """Replace everything in the store with the shipped data, as τ-bench does per task."""
         self.create_all()
-        with self._locked(self._write_lock), self.engine.begin() as conn:
+        rows = _read_rows(_retail_dir(Path(shipped_dir)))
+        with self._exclusive() as conn:
             for table in reversed(TABLES):
                 conn.execute(delete(table))
-        self._load(_retail_dir(Path(shipped_dir)))
+            _insert(conn, rows)
 
     @contextmanager
     def transaction(self, *, write: bool = False) -> Iterator[Transaction]:
@@ -92,6 +97,9 @@ class Store:
     def snapshot(self) -> dict[str, Any]:
         """Return the whole store as `{"users", "orders", "products"}` in τ-bench shape."""
         with self._locked(self._read_lock), self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                # One snapshot for all four queries, even while writers commit in between.
+                conn = conn.execution_options(isolation_level="REPEATABLE READ")
             payments: dict[str, list[Any]] = {}
             for row in conn.execute(select(PAYMENTS)):
                 payments.setdefault(row.user_id, []).append(row)
@@ -117,36 +125,53 @@ class Store:
         """Close every pooled connection."""
         self.engine.dispose()
 
-    def _load(self, folder: Path) -> None:
-        users = json.loads((folder / "users.json").read_text(encoding="utf-8"))
-        orders = json.loads((folder / "orders.json").read_text(encoding="utf-8"))
-        products = json.loads((folder / "products.json").read_text(encoding="utf-8"))
-        user_rows, payment_rows = [], []
-        for position, (user_id, user) in enumerate(users.items()):
-            user_rows.append({**records.user_values(user_id, user), "position": position})
-            for index, method in enumerate(user["payment_methods"].values()):
-                payment_rows.append(records.payment_values(user_id, index, method))
-        order_rows = [
-            {**records.order_values(order), "position": position}
-            for position, order in enumerate(orders.values())
-        ]
-        product_rows = [
-            {**records.product_values(product), "position": position}
-            for position, product in enumerate(products.values())
-        ]
-        with self._locked(self._write_lock), self.engine.begin() as conn:
-            for table, rows in (
-                (USERS, user_rows),
-                (PAYMENTS, payment_rows),
-                (ORDERS, order_rows),
-                (PRODUCTS, product_rows),
-            ):
-                if rows:
-                    conn.execute(insert(table), rows)
+    @contextmanager
+    def _exclusive(self) -> Iterator[Connection]:
+        """A transaction that no other writer, in any process, runs beside."""
+        with self._locked(self._write_lock), self.engine.connect() as conn:
+            if self.dialect == "sqlite":
+                conn = conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                if self.dialect == "postgresql":
+                    conn.exec_driver_sql(f"LOCK TABLE {USERS.name} IN SHARE ROW EXCLUSIVE MODE")
+                yield conn
 
     @staticmethod
     def _locked(lock: threading.Lock | None) -> Any:
         return lock if lock is not None else nullcontext()
+
+
+def _read_rows(folder: Path) -> list[tuple[Table, list[dict[str, Any]]]]:
+    """Rows of every table from the shipped JSON, parents first."""
+    users = json.loads((folder / "users.json").read_text(encoding="utf-8"))
+    orders = json.loads((folder / "orders.json").read_text(encoding="utf-8"))
+    products = json.loads((folder / "products.json").read_text(encoding="utf-8"))
+    user_rows, payment_rows = [], []
+    for position, (user_id, user) in enumerate(users.items()):
+        user_rows.append({**records.user_values(user_id, user), "position": position})
+        for index, method in enumerate(user["payment_methods"].values()):
+            payment_rows.append(records.payment_values(user_id, index, method))
+    order_rows = [
+        {**records.order_values(order), "position": position}
+        for position, order in enumerate(orders.values())
+    ]
+    product_rows = [
+        {**records.product_values(product), "position": position}
+        for position, product in enumerate(products.values())
+    ]
+    return [
+        (USERS, user_rows),
+        (PAYMENTS, payment_rows),
+        (ORDERS, order_rows),
+        (PRODUCTS, product_rows),
+    ]
+
+
+def _insert(conn: Connection, rows: list[tuple[Table, list[dict[str, Any]]]]) -> None:
+    # One executemany per table: seeding takes a fraction of a second on SQLite and Postgres.
+    for table, table_rows in rows:
+        if table_rows:
+            conn.execute(insert(table), table_rows)
 
 
 def _with_driver(url: str) -> str:
@@ -165,7 +190,7 @@ def _create_engine(url: str) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True)
     memory = parsed.database in (None, "", ":memory:")
-    if not memory:
+    if parsed.database and not memory:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
         parsed,

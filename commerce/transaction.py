@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from supportgraph.commerce import records
-from supportgraph.commerce.models import OrderRow, PaymentMethodRow, ProductRow, UserRow
-
-USERS: Table = UserRow.__table__  # type: ignore[assignment]
-PAYMENTS: Table = PaymentMethodRow.__table__  # type: ignore[assignment]
-ORDERS: Table = OrderRow.__table__  # type: ignore[assignment]
-PRODUCTS: Table = ProductRow.__table__  # type: ignore[assignment]
+from supportgraph.commerce.models import ORDERS, PAYMENTS, PRODUCTS, USERS
 
 
 class Transaction:

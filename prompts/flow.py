@@ -1,6 +1,8 @@
 """Reply templates of the flow responder. Every fact in them comes from a tool or the KB."""
 
-GREETING = "Hello! I can help with your orders, returns, exchanges and account. What can I do for you?"
+GREETING = (
+    "Hello! I can help with your orders, returns, exchanges and account. What can I do for you?"
+)
 THANKS = "You're welcome! Is there anything else I can help you with?"
 GOODBYE = "Thank you for contacting us. Have a great day!"
 ANYTHING_ELSE = "Is there anything else I can help you with?"
@@ -41,17 +43,14 @@ NOT_YOURS = (
 ASK_ORDER = "Which order is this about? {listing}"
 ORDER_LINE = "{order_id} ({status}: {items})"
 ASK_REASON = (
-    "Could you tell me the reason for cancelling: is it 'no longer needed' or "
-    "'ordered by mistake'?"
+    "Could you tell me the reason for cancelling: is it 'no longer needed' or 'ordered by mistake'?"
 )
 ASK_ADDRESS = (
     "What is the new address? Please give the street address, any apartment or suite, city, "
     "state and zip code."
 )
 ASK_ITEMS = "Which items would you like to {verb}? Order {order_id} has: {items}."
-ASK_OPTIONS = (
-    "What would you like the {name} changed to? Available options: {options}."
-)
+ASK_OPTIONS = "What would you like the {name} changed to? Available options: {options}."
 NO_VARIANT = (
     "I'm sorry, there is no available {name} with {wanted}. Available options are: {options}."
 )
@@ -61,9 +60,7 @@ ASK_REFUND = (
     "({gift_cards})?"
 )
 SAME_PAYMENT = "Order {order_id} is already paid with {method}. Which other method would you like?"
-WRONG_STATUS = (
-    "Order {order_id} is {status}, so it can't be {action}. {hint}"
-)
+WRONG_STATUS = "Order {order_id} is {status}, so it can't be {action}. {hint}"
 STATUS_HINTS = {
     "cancelled": "Only pending orders can be cancelled or changed.",
     "returned": "Only delivered orders can be returned or exchanged.",
@@ -77,9 +74,7 @@ PROFILE = (
     "Orders: {orders}."
 )
 PRODUCT_TYPES = "We have {count} product types: {names}."
-PRODUCT_OPTIONS = (
-    "The {name} comes in {available} available option(s) out of {total}: {listing}."
-)
+PRODUCT_OPTIONS = "The {name} comes in {available} available option(s) out of {total}: {listing}."
 WHICH_PRODUCT = "Which product are you interested in? We carry {count} product types."
 KB_ANSWER = "{text}\n\n(Source: {title})"
 

@@ -21,7 +21,9 @@ async def find_user_id_by_email(email: str, commerce: Port) -> Any:
 
 
 @tool(parse_docstring=True, error_on_invalid_docstring=False)
-async def find_user_id_by_name_zip(first_name: str, last_name: str, zip: str, commerce: Port) -> Any:
+async def find_user_id_by_name_zip(
+    first_name: str, last_name: str, zip: str, commerce: Port
+) -> Any:
     """Find user id by first name, last name, and zip code.
 
     If the user is not found, the function will return an error message. By default, find user

@@ -32,13 +32,22 @@ async def modify_pending_order_address(
         zip: The zip code, such as '12345'.
     """
     return await call(
-        commerce, "modify_pending_order_address", order_id=order_id, address1=address1,
-        address2=address2, city=city, state=state, country=country, zip=zip,
+        commerce,
+        "modify_pending_order_address",
+        order_id=order_id,
+        address1=address1,
+        address2=address2,
+        city=city,
+        state=state,
+        country=country,
+        zip=zip,
     )
 
 
 @tool(parse_docstring=True, error_on_invalid_docstring=False)
-async def modify_pending_order_payment(order_id: str, payment_method_id: str, commerce: Port) -> Any:
+async def modify_pending_order_payment(
+    order_id: str, payment_method_id: str, commerce: Port
+) -> Any:
     """Modify the payment method of a pending order, after an explicit yes.
 
     Args:
@@ -47,14 +56,19 @@ async def modify_pending_order_payment(order_id: str, payment_method_id: str, co
             'credit_card_0000000', from the user's details.
     """
     return await call(
-        commerce, "modify_pending_order_payment", order_id=order_id,
+        commerce,
+        "modify_pending_order_payment",
+        order_id=order_id,
         payment_method_id=payment_method_id,
     )
 
 
 @tool(parse_docstring=True, error_on_invalid_docstring=False)
 async def modify_pending_order_items(
-    order_id: str, item_ids: list[str], new_item_ids: list[str], payment_method_id: str,
+    order_id: str,
+    item_ids: list[str],
+    new_item_ids: list[str],
+    payment_method_id: str,
     commerce: Port,
 ) -> Any:
     """Modify items in a pending order to new items of the same product type.
@@ -69,8 +83,12 @@ async def modify_pending_order_items(
         payment_method_id: The payment method id to pay or receive the price difference.
     """
     return await call(
-        commerce, "modify_pending_order_items", order_id=order_id, item_ids=item_ids,
-        new_item_ids=new_item_ids, payment_method_id=payment_method_id,
+        commerce,
+        "modify_pending_order_items",
+        order_id=order_id,
+        item_ids=item_ids,
+        new_item_ids=new_item_ids,
+        payment_method_id=payment_method_id,
     )
 
 
@@ -88,14 +106,20 @@ async def return_delivered_order_items(
         payment_method_id: Where the refund goes: the original payment method or a gift card.
     """
     return await call(
-        commerce, "return_delivered_order_items", order_id=order_id, item_ids=item_ids,
+        commerce,
+        "return_delivered_order_items",
+        order_id=order_id,
+        item_ids=item_ids,
         payment_method_id=payment_method_id,
     )
 
 
 @tool(parse_docstring=True, error_on_invalid_docstring=False)
 async def exchange_delivered_order_items(
-    order_id: str, item_ids: list[str], new_item_ids: list[str], payment_method_id: str,
+    order_id: str,
+    item_ids: list[str],
+    new_item_ids: list[str],
+    payment_method_id: str,
     commerce: Port,
 ) -> Any:
     """Exchange items in a delivered order to new items of the same product type.
@@ -110,14 +134,24 @@ async def exchange_delivered_order_items(
         payment_method_id: The payment method id to pay or receive the price difference.
     """
     return await call(
-        commerce, "exchange_delivered_order_items", order_id=order_id, item_ids=item_ids,
-        new_item_ids=new_item_ids, payment_method_id=payment_method_id,
+        commerce,
+        "exchange_delivered_order_items",
+        order_id=order_id,
+        item_ids=item_ids,
+        new_item_ids=new_item_ids,
+        payment_method_id=payment_method_id,
     )
 
 
 @tool(parse_docstring=True, error_on_invalid_docstring=False)
 async def modify_user_address(
-    user_id: str, address1: str, address2: str, city: str, state: str, country: str, zip: str,
+    user_id: str,
+    address1: str,
+    address2: str,
+    city: str,
+    state: str,
+    country: str,
+    zip: str,
     commerce: Port,
 ) -> Any:
     """Modify the default address of a user, after an explicit yes.
@@ -132,6 +166,13 @@ async def modify_user_address(
         zip: The zip code, such as '12345'.
     """
     return await call(
-        commerce, "modify_user_address", user_id=user_id, address1=address1,
-        address2=address2, city=city, state=state, country=country, zip=zip,
+        commerce,
+        "modify_user_address",
+        user_id=user_id,
+        address1=address1,
+        address2=address2,
+        city=city,
+        state=state,
+        country=country,
+        zip=zip,
     )

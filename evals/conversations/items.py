@@ -44,22 +44,29 @@ def changes(
 ) -> tuple[list[tuple[str, str]], dict[str, Any]]:
     """Each changed item as `(old item words, new option words)`, and the action they ask for.
 
-    A gold pair that swaps an item for itself names no change a customer would ask for, so it
+    An exchange for the very same item is a replacement, which customers ask for when an item
+    is faulty. In a pending order such a swap changes nothing a customer would ask for, so it
     is left out of the words and of the returned action.
     """
     kwargs = action["kwargs"]
+    exchange = action["name"] == "exchange_delivered_order_items"
     pairs, old_ids, new_ids = [], [], []
     for old_id, new_id in zip(kwargs["item_ids"], kwargs["new_item_ids"], strict=True):
-        if old_id == new_id:
+        if old_id == new_id and not exchange:
             continue
         item = item_record(order, old_id, records)
+        old_ids.append(old_id)
+        new_ids.append(new_id)
+        if old_id == new_id:
+            target = book.pick("a brand-new identical one", "a new one with the same options",
+                               "the exact same one, since mine is faulty")
+            pairs.append((name_item(item, order, records, book), target))
+            continue
         new = records.variants[new_id]
         product = records.products[new["product_id"]]
         wanted = {k: v for k, v in new["options"].items() if item["options"].get(k) != v}
         words = book.options(wanted, product)
         target = book.pick(words, f"a {words} one", f"the {words} version")
         pairs.append((name_item(item, order, records, book), target))
-        old_ids.append(old_id)
-        new_ids.append(new_id)
     asked = {**action, "kwargs": {**kwargs, "item_ids": old_ids, "new_item_ids": new_ids}}
     return pairs, asked

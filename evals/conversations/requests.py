@@ -66,7 +66,7 @@ def express(action: dict[str, Any], user: dict[str, Any], records: Records,
     elif name in ("modify_pending_order_items", "exchange_delivered_order_items"):
         pairs, action = changes(action, order, records, book)
         if not pairs:
-            raise Unexpressible(f"{name} swaps items for themselves: only the status would change")
+            raise Unexpressible("a pending order's items swapped for themselves: no change to ask for")
         wanted = name_items([f"{old} {book.pick('to', 'for')} {new}" for old, new in pairs])
         pay_clause = book.pick(f"Use {pay} for the price difference.",
                                f"Any price difference can go to {pay}.",

@@ -50,7 +50,9 @@ class LLMResponder:
         reply = await self.model.ainvoke([system, *state.messages])
         if not isinstance(reply, AIMessage):
             reply = AIMessage(content=str(reply.content))
-        citations = [{"type": "kb", "ref": p["id"]} for p in state.retrieved if p["id"] in reply.text]
+        citations = [
+            {"type": "kb", "ref": p["id"]} for p in state.retrieved if p["id"] in reply.text
+        ]
         reply.response_metadata = {**reply.response_metadata, "responder": self.name}
         if citations:
             reply.response_metadata["citations"] = citations

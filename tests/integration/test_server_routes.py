@@ -59,7 +59,10 @@ async def test_that_a_cancellation_over_invoke_needs_the_yes(commerce: Any, tmp_
     order_id = await pending_order(commerce)
     ask = f"cancel {order_id}, no longer needed. {EMAIL}"
     readings = {
-        ask: ("cancel_order", {"order_ids": [order_id], "reason": "no longer needed", "email": EMAIL}),
+        ask: (
+            "cancel_order",
+            {"order_ids": [order_id], "reason": "no longer needed", "email": EMAIL},
+        ),
         "yes": ("affirm", {}),
         "no": ("deny", {}),
     }
@@ -70,7 +73,9 @@ async def test_that_a_cancellation_over_invoke_needs_the_yes(commerce: Any, tmp_
         assert "yes or no" in reply(first) and first["pending_action"]
         assert "haven't changed" in reply(turn(client, "no", "declines"))
         encoded = order_id.replace("#", "%23")
-        assert client.get(f"/api/v1/orders/{encoded}", headers=headers).json()["status"] == "pending"
+        assert (
+            client.get(f"/api/v1/orders/{encoded}", headers=headers).json()["status"] == "pending"
+        )
 
         turn(client, ask, "confirms")
         assert "cancelled" in reply(turn(client, "yes", "confirms"))

@@ -106,14 +106,18 @@ def modify_order_payment(memory: dict[str, Any], customer: Customer) -> Step:
     method = resolve_method(memory["slots"], user)
     if method is None:
         purpose = "pay for this order"
-        return say(replies.ASK_PAYMENT.format(purpose=purpose, methods=describe_methods(user)),
-                   asked="payment")
+        return say(
+            replies.ASK_PAYMENT.format(purpose=purpose, methods=describe_methods(user)),
+            asked="payment",
+        )
     if method == original_method(order):
         text = replies.SAME_PAYMENT.format(
             order_id=order["order_id"], method=describe_method(method, user)
         )
         return say(text, asked="payment")
-    return call("modify_pending_order_payment", order_id=order["order_id"], payment_method_id=method)
+    return call(
+        "modify_pending_order_payment", order_id=order["order_id"], payment_method_id=method
+    )
 
 
 def return_items(memory: dict[str, Any], customer: Customer) -> Step:
@@ -134,7 +138,9 @@ def return_items(memory: dict[str, Any], customer: Customer) -> Step:
         return step
     user, original = memory["user"], original_method(order)
     method = resolve_method(memory["slots"], user)
-    gift_cards = [m for m, v in user.get("payment_methods", {}).items() if v["source"] == "gift_card"]
+    gift_cards = [
+        m for m, v in user.get("payment_methods", {}).items() if v["source"] == "gift_card"
+    ]
     if method is None or (method != original and method not in gift_cards):
         text = replies.ASK_REFUND.format(
             original=describe_method(original, user),
@@ -162,7 +168,9 @@ def change_items(memory: dict[str, Any], customer: Customer, *, exchange: bool) 
     items = select_items(order, slots)
     if not items:
         verb = "exchange" if exchange else "change"
-        text = replies.ASK_ITEMS.format(verb=verb, order_id=order["order_id"], items=describe_items(order))
+        text = replies.ASK_ITEMS.format(
+            verb=verb, order_id=order["order_id"], items=describe_items(order)
+        )
         return say(text, asked="items")
     new_ids = []
     for item in items:
@@ -188,8 +196,10 @@ def change_items(memory: dict[str, Any], customer: Customer, *, exchange: bool) 
     method = resolve_method(slots, user)
     if method is None:
         purpose = "pay or receive the price difference"
-        return say(replies.ASK_PAYMENT.format(purpose=purpose, methods=describe_methods(user)),
-                   asked="payment")
+        return say(
+            replies.ASK_PAYMENT.format(purpose=purpose, methods=describe_methods(user)),
+            asked="payment",
+        )
     tool = "exchange_delivered_order_items" if exchange else "modify_pending_order_items"
     return call(
         tool,
@@ -200,9 +210,7 @@ def change_items(memory: dict[str, Any], customer: Customer, *, exchange: bool) 
     )
 
 
-def _new_address(
-    memory: dict[str, Any], customer: Customer
-) -> tuple[dict[str, str], Step | None]:
+def _new_address(memory: dict[str, Any], customer: Customer) -> tuple[dict[str, str], Step | None]:
     """The complete new address from the customer's words or from another of their orders."""
     slots = memory["slots"]
     for other in slots.get("other_order_ids") or []:

@@ -20,8 +20,9 @@ def verify(memory: dict[str, Any], observations: list[Observation]) -> Step:
             by_email = seen.name == "find_user_id_by_email"
             for key in ("email",) if by_email else ("first_name", "last_name", "zip"):
                 identity.pop(key, None)
-            return say(replies.NOT_FOUND_EMAIL if by_email else replies.NOT_FOUND_NAME,
-                       asked="identity")
+            return say(
+                replies.NOT_FOUND_EMAIL if by_email else replies.NOT_FOUND_NAME, asked="identity"
+            )
     email = identity.get("email")
     if email and f"email:{email}" not in tried:
         tried.append(f"email:{email}")

@@ -63,8 +63,18 @@ class Observation:
 
 def new_memory() -> dict[str, Any]:
     """An empty flow memory."""
-    return {"goal": None, "slots": {}, "identity": {}, "asked": None, "tried": [],
-            "user": None, "orders": {}, "products": {}, "catalog": None, "done": []}
+    return {
+        "goal": None,
+        "slots": {},
+        "identity": {},
+        "asked": None,
+        "tried": [],
+        "user": None,
+        "orders": {},
+        "products": {},
+        "catalog": None,
+        "done": [],
+    }
 
 
 def latest_observations(messages: list[AnyMessage]) -> list[Observation]:

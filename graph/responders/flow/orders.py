@@ -51,7 +51,9 @@ def resolve_order(
         slots["order_id"] = narrowed[0]["order_id"]
         return narrowed[0], None
     listing = "; ".join(
-        replies.ORDER_LINE.format(order_id=o["order_id"], status=o["status"], items=describe_items(o))
+        replies.ORDER_LINE.format(
+            order_id=o["order_id"], status=o["status"], items=describe_items(o)
+        )
         for o in (narrowed or candidates)
     )
     return None, say(replies.ASK_ORDER.format(listing=listing), asked="order_id")
@@ -61,8 +63,10 @@ def wrong_status(order: dict[str, Any], statuses: tuple[str, ...], action: str) 
     """Explain why an order in this status can't take the action, if it can't."""
     if order["status"] in statuses:
         return None
-    hint = "Only pending orders can be changed." if "pending" in statuses else (
-        "Only delivered orders can be returned or exchanged."
+    hint = (
+        "Only pending orders can be changed."
+        if "pending" in statuses
+        else ("Only delivered orders can be returned or exchanged.")
     )
     text = replies.WRONG_STATUS.format(
         order_id=order["order_id"], status=order["status"], action=action, hint=hint

@@ -72,7 +72,9 @@ def describe_method(method_id: str, user: dict[str, Any]) -> str:
     method = user.get("payment_methods", {}).get(method_id, {})
     source = method.get("source")
     if source == "credit_card":
-        return f"{str(method.get('brand', 'credit')).title()} card ending in {method.get('last_four')}"
+        return (
+            f"{str(method.get('brand', 'credit')).title()} card ending in {method.get('last_four')}"
+        )
     if source == "gift_card":
         return f"gift card {method_id} (balance ${float(method.get('balance', 0)):.2f})"
     if source == "paypal":

@@ -82,10 +82,13 @@ def expect(
         assert order["status"] == ("pending" if name.startswith("modify") else "delivered")
         olds, news = kw["item_ids"], kw["new_item_ids"]
         lines = [next(i for i in order["items"] if i["item_id"] == old) for old in olds]
-        variants = [products[line["product_id"]]["variants"][new] for line, new in zip(lines, news)]
+        variants = [
+            products[line["product_id"]]["variants"][new]
+            for line, new in zip(lines, news, strict=True)
+        ]
         assert all(v["available"] for v in variants)
         diff = 0  # Summed item by item from the int 0, as upstream does, for bit-equal floats.
-        for line, variant in zip(lines, variants):
+        for line, variant in zip(lines, variants, strict=True):
             diff += variant["price"] - line["price"]
         method = methods[kw["payment_method_id"]]
         if name.startswith("exchange"):
@@ -107,7 +110,7 @@ def expect(
             )
             if method["source"] == "gift_card":
                 method["balance"] = round(method["balance"] - diff, 2)
-            for old, variant in zip(olds, variants):
+            for old, variant in zip(olds, variants, strict=True):
                 line = next(i for i in order["items"] if i["item_id"] == old)
                 line.update(item_id=variant["item_id"], price=variant["price"])
                 line["options"] = variant["options"]
@@ -183,11 +186,9 @@ def fresh_copy(shipped_data: dict[str, Any]) -> dict[str, Any]:
 def test_that_each_gold_action_has_its_tau_bench_effect(
     key: str, store: Store, shipped_data: dict[str, Any]
 ) -> None:
-    task = TASKS[key]
-
     expected = fresh_copy(shipped_data)
 
-    refusals = replay(store, task, expected)
+    refusals = replay(store, TASKS[key], expected)
 
     assert len(refusals) == KNOWN_REFUSALS.get(key, 0)
     if key.startswith("dev"):

@@ -1,4 +1,4 @@
-"""Commerce unit fixtures: a seeded SQLite file copied per test, and finders over the shipped data."""
+"""Commerce unit fixtures: fresh copies of a seeded SQLite store, and shipped-data finders."""
 
 from __future__ import annotations
 

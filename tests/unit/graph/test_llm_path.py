@@ -13,7 +13,13 @@ from langgraph.types import Command
 from supportgraph.graph.builder import build_graph
 from supportgraph.graph.responders.llm import LLMResponder
 from supportgraph.services import Services
-from supportgraph.tests.fakes import EmptyKnowledge, PassGuardrail, ScriptedChatModel, StaticNLU, tool_call
+from supportgraph.tests.fakes import (
+    EmptyKnowledge,
+    PassGuardrail,
+    ScriptedChatModel,
+    StaticNLU,
+    tool_call,
+)
 
 EMAIL = "yusuf.rossi7301@example.com"
 USER = "yusuf_rossi_9620"
@@ -53,7 +59,10 @@ async def test_that_a_write_without_verification_is_denied(commerce: Any) -> Non
     order_id = await pending_order_of(commerce, USER)
     graph, _ = build(
         commerce,
-        [tool_call("cancel_pending_order", order_id=order_id, reason="no longer needed"), say("Sorry.")],
+        [
+            tool_call("cancel_pending_order", order_id=order_id, reason="no longer needed"),
+            say("Sorry."),
+        ],
     )
     await graph.ainvoke({"messages": [("human", f"cancel {order_id}")]}, THREAD)
     state = await graph.aget_state(THREAD)
@@ -159,8 +168,16 @@ async def test_that_several_writes_in_one_message_are_held_one_at_a_time(commerc
     double = AIMessage(
         content="",
         tool_calls=[
-            {"name": "cancel_pending_order", "args": {"order_id": order_id, "reason": "no longer needed"}, "id": "a"},
-            {"name": "modify_pending_order_payment", "args": {"order_id": order_id, "payment_method_id": method}, "id": "b"},
+            {
+                "name": "cancel_pending_order",
+                "args": {"order_id": order_id, "reason": "no longer needed"},
+                "id": "a",
+            },
+            {
+                "name": "modify_pending_order_payment",
+                "args": {"order_id": order_id, "payment_method_id": method},
+                "id": "b",
+            },
         ],
     )
     graph, _ = build(commerce, [tool_call("find_user_id_by_email", email=EMAIL), double])

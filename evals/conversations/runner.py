@@ -1,0 +1,126 @@
+"""Play scripted customer conversations against the support graph and score them like τ-bench."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
+from langgraph.checkpoint.memory import InMemorySaver
+
+from supportgraph.api.agent import SupportAgent
+from supportgraph.evals.conversations.report import ConversationResult, SuiteReport
+from supportgraph.graph.builder import build_graph
+from supportgraph.services import Services
+
+__all__ = ["ConversationResult", "SuiteReport", "run_conversation", "run_suite", "said"]
+
+logger = logging.getLogger(__name__)
+ServicesFactory = Callable[[], Services]
+"""Gives services whose commerce adapter has a fresh store at `.store`; an optional
+`release(services)` attribute is called once the conversation is scored."""
+
+
+async def run_conversation(example: dict[str, Any],
+                           services_factory: ServicesFactory) -> ConversationResult:
+    """Play one example's customer turns, then compare the store and the replies to the gold.
+
+    Each turn goes to the agent as written; a turn sent while a write waits for confirmation
+    is the customer's answer to it. The conversation stops early once the agent hands it to
+    a human, as an upstream episode ends on a transfer.
+
+    Args:
+        example: A LangSmith example from `conversations.jsonl`.
+        services_factory: Builds the services for this conversation.
+    """
+    inputs, outputs = example["inputs"], example["outputs"]
+    services = services_factory()
+    agent = SupportAgent(build_graph(services, checkpointer=InMemorySaver()))
+    config = {"configurable": {"thread_id": inputs["task_id"]}}
+    latency: list[float] = []
+    messages: list[AnyMessage] = []
+    escalated, error = False, ""
+    try:
+        for turn in inputs["turns"]:
+            start = time.perf_counter()
+            result = await agent.turn({"messages": [{"type": "human", "content": turn}]}, config)
+            latency.append(time.perf_counter() - start)
+            messages = result["messages"]
+            if result.get("escalation"):
+                escalated = True
+                break
+    except Exception as exc:  # noqa: BLE001 - one broken conversation must not stop a suite.
+        logger.exception("conversation %s failed", inputs["task_id"])
+        error = f"{type(exc).__name__}: {exc}"
+        messages = (await agent.graph.aget_state(config)).values.get("messages", messages)
+    store_hash = await asyncio.to_thread(services.commerce.store.state_hash)
+    release = getattr(services_factory, "release", None)
+    if release is not None:
+        release(services)
+    hash_ok = store_hash == outputs["store_hash"]
+    said_ok = said(outputs.get("must_say") or [], messages)
+    return ConversationResult(
+        task_id=inputs["task_id"],
+        success=hash_ok and said_ok and not error,
+        hash_ok=hash_ok,
+        said_ok=said_ok,
+        turns=len(latency),
+        transcript=transcript(messages),
+        escalated=escalated,
+        latency=[round(t, 4) for t in latency],
+        flows=list(example.get("metadata", {}).get("flows", [])),
+        error=error,
+    )
+
+
+async def run_suite(examples: Iterable[dict[str, Any]], services_factory: ServicesFactory, *,
+                    concurrency: int = 1,
+                    progress: Callable[[ConversationResult], None] | None = None) -> SuiteReport:
+    """Run conversations, each on its own store, and report pass rates.
+
+    Args:
+        examples: LangSmith examples from `conversations.jsonl`.
+        services_factory: Builds the services for one conversation.
+        concurrency: Conversations in flight at once; the NLU is CPU-bound, so more than the
+            number of cores rarely helps.
+        progress: Called with each result as it completes.
+    """
+    gate = asyncio.Semaphore(concurrency)
+    start = time.perf_counter()
+
+    async def one(example: dict[str, Any]) -> ConversationResult:
+        async with gate:
+            result = await run_conversation(example, services_factory)
+        if progress is not None:
+            progress(result)
+        return result
+
+    results = await asyncio.gather(*(one(e) for e in examples))
+    return SuiteReport(results=list(results), seconds=time.perf_counter() - start)
+
+
+def said(must_say: list[str], messages: list[AnyMessage]) -> bool:
+    """Whether every string appears in some agent message: case-insensitive, commas removed."""
+    replies = [str(m.content).lower().replace(",", "") for m in messages
+               if isinstance(m, AIMessage) and m.content]
+    return all(any(s.lower() in reply for reply in replies) for s in must_say)
+
+
+def transcript(messages: list[AnyMessage]) -> list[dict[str, Any]]:
+    """The thread as plain dicts: customer and agent text, tool calls and tool results."""
+    lines: list[dict[str, Any]] = []
+    for message in messages:
+        if isinstance(message, HumanMessage):
+            lines.append({"role": "customer", "text": str(message.content)})
+        elif isinstance(message, ToolMessage):
+            lines.append({"role": "tool", "name": message.name,
+                          "text": str(message.content)[:400]})
+        elif isinstance(message, AIMessage):
+            if message.content:
+                lines.append({"role": "agent", "text": str(message.content)})
+            for call in message.tool_calls:
+                lines.append({"role": "call", "name": call["name"], "args": call["args"]})
+    return lines
