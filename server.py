@@ -17,6 +17,7 @@ from supportgraph.api.agent import SupportAgent
 from supportgraph.api.locks import build_locks
 from supportgraph.commerce.api import build_router
 from supportgraph.commerce.factory import build_commerce
+from supportgraph.guardrails.pii import install_log_redaction
 from supportgraph.settings import Settings, get_settings
 
 logger = logging.getLogger("supportgraph")
@@ -40,6 +41,10 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
         from supportgraph.graph.builder import build_graph
         from supportgraph.graph.checkpoint import open_checkpointer
         from supportgraph.services import build_services
+
+        # Uvicorn has configured its loggers by now; customer PII must not reach any of them.
+        for name in ("", "uvicorn", "uvicorn.error", "uvicorn.access"):
+            install_log_redaction(logging.getLogger(name))
 
         try:
             built = services or await asyncio.to_thread(build_services, settings, commerce=commerce)

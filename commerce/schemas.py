@@ -40,7 +40,7 @@ class Fulfillment(_Record):
     item_ids: list[str]
 
 
-class Transaction(_Record):
+class PaymentTransaction(_Record):
     """A payment or refund of an order."""
 
     transaction_type: str = Field(examples=["payment"])
@@ -57,7 +57,7 @@ class Order(_Record):
     items: list[OrderItem]
     fulfillments: list[Fulfillment]
     status: str = Field(examples=["pending", "delivered", "cancelled", "return requested"])
-    payment_history: list[Transaction]
+    payment_history: list[PaymentTransaction]
     cancel_reason: str | None = None
     return_items: list[str] | None = None
     return_payment_method_id: str | None = None

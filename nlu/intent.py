@@ -33,16 +33,18 @@ class IntentClassifier:
 
     A message whose best probability is below `threshold` is labelled `out_of_scope`, with
     confidence `1 - best`: the head did not find any intent it is sure of.
-
-    Args:
-        head: A fitted classifier with `predict_proba` and `classes_`.
-        threshold: Minimum top probability for an in-scope label.
-        meta: Training metadata saved next to the head.
-        top_k: Length of the returned ranking.
     """
 
     def __init__(self, head: LogisticRegression, *, threshold: float,
                  meta: dict[str, Any] | None = None, top_k: int = 5) -> None:
+        """Wrap a fitted head.
+
+        Args:
+            head: A fitted classifier with `predict_proba` and `classes_`.
+            threshold: Minimum top probability for an in-scope label.
+            meta: Training metadata saved next to the head.
+            top_k: Length of the returned ranking.
+        """
         self.head = head
         self.threshold = float(threshold)
         self.meta = dict(meta or {})

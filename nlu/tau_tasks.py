@@ -25,20 +25,24 @@ ACTION_LABELS = {
     "modify_user_address": "modify_user_address",
 }
 PERSONA = re.compile(
-    r"Your name is (\w+ \w+) and your (zip code|email) is (\S+?)\.\s+((?:You are|You're) [^.]*\.\s*)?"
+    r"Your name is (\w+ \w+) and your (zip code|email) is (\S+?)\.\s+"
+    r"((?:You are|You're) [^.]*\.\s*)?"
 )
 # Sentences that steer the simulated customer rather than say what they want.
 META = re.compile(
-    r"\b(agent|try to|initially|decide|insist|emphasi[sz]e|mention|if they|express|complain|tell)\b",
+    r"\b(agent|try to|initially|decide|insist|emphasi[sz]e|mention|if they|express|complain"
+    r"|tell)\b",
     re.I,
 )
 # A narrative message is kept only if its first sentences already voice a request.
 REQUEST = re.compile(r"cancel|refund|return|exchange|change|modify|switch|swap|not receive", re.I)
+_SWAP = r"For (#W\d+), {verb} ([\w\- ]+?) (\{{.*?\}}) to (\{{.*?\}})"
 CLAUSES = [
-    ("return_delivered_order_items", re.compile(r"Return (#W\d+) via (\w+): ([^.]*?);\s*(?:For|Cancel|Return|$)")),
+    ("return_delivered_order_items",
+     re.compile(r"Return (#W\d+) via (\w+): ([^.]*?);\s*(?:For|Cancel|Return|$)")),
     ("cancel_pending_order", re.compile(r"Cancel order (#W\d+) because ([a-z ]+)\.")),
-    ("exchange_delivered_order_items", re.compile(r"For (#W\d+), exchange ([\w\- ]+?) (\{.*?\}) to (\{.*?\})")),
-    ("modify_pending_order_items", re.compile(r"For (#W\d+), modify ([\w\- ]+?) (\{.*?\}) to (\{.*?\})")),
+    ("exchange_delivered_order_items", re.compile(_SWAP.format(verb="exchange"))),
+    ("modify_pending_order_items", re.compile(_SWAP.format(verb="modify"))),
     ("modify_pending_order_address", re.compile(r"For (#W\d+), change address to (\{.*?\})")),
     ("modify_pending_order_payment", re.compile(r"For (#W\d+), change payment to (\w+)\.")),
 ]
@@ -56,29 +60,34 @@ def _first_person(text: str) -> str:
 
 def _opts(literal: str) -> str:
     opts = ast.literal_eval(literal)
-    return ", ".join(f"size {v}" if k == "size" and len(v) <= 3 else str(v) for k, v in opts.items())
+    words = [f"size {v}" if k == "size" and len(v) <= 3 else str(v) for k, v in opts.items()]
+    return ", ".join(words)
 
 
 def _payment(pid: str, rng: random.Random) -> str:
     if rng.random() < 0.4:
         return pid
-    return {"paypal": "my PayPal", "gift": "my gift card", "credit": "my credit card"}[pid.split("_")[0]]
+    kinds = {"paypal": "my PayPal", "gift": "my gift card", "credit": "my credit card"}
+    return kinds[pid.split("_")[0]]
 
 
 def _message(kind: str, m: re.Match, rng: random.Random) -> str:
     if kind == "return_delivered_order_items":
         items = " and the ".join(i.strip().lower() for i in m.group(3).split(";") if i.strip())
-        return f"I want to return the {items} from {m.group(1)}, refund to {_payment(m.group(2), rng)}."
+        pay = _payment(m.group(2), rng)
+        return f"I want to return the {items} from {m.group(1)}, refund to {pay}."
     if kind == "cancel_pending_order":
         return rng.choice([f"Please cancel order {m.group(1)}, it was {m.group(2)}.",
                            f"I need to cancel {m.group(1)} because it's {m.group(2)}."])
     if kind in ("exchange_delivered_order_items", "modify_pending_order_items"):
         target = _opts(m.group(4)) or "a different version"
         verb = "exchange" if kind.startswith("exchange") else "change"
-        return f"For {m.group(1)}, I'd like to {verb} the {m.group(2).lower()} ({_opts(m.group(3))}) to {target}."
+        item = f"{m.group(2).lower()} ({_opts(m.group(3))})"
+        return f"For {m.group(1)}, I'd like to {verb} the {item} to {target}."
     if kind == "modify_pending_order_address":
         a = ast.literal_eval(m.group(2))
-        return f"Can you ship {m.group(1)} to {a['address1']}, {a['address2']}, {a['city']}, {a['state']} {a['zip']}?"
+        where = f"{a['address1']}, {a['address2']}, {a['city']}, {a['state']} {a['zip']}"
+        return f"Can you ship {m.group(1)} to {where}?"
     return f"Can I pay for {m.group(1)} with {_payment(m.group(2), rng)} instead?"
 
 
@@ -119,5 +128,6 @@ def tau_rows(rng: random.Random, files: tuple[str, ...] = ("tasks_train.json", "
             who = persona.group(1)
             intro = (f"Hi, I'm {who}, zip {persona.group(3)}." if persona.group(2) == "zip code"
                      else f"Hi, this is {who} ({persona.group(3)}).")
-            out.append({"text": f"{intro} {body}", "label": ACTION_LABELS[names[0]], "source": source})
+            label = ACTION_LABELS[names[0]]
+            out.append({"text": f"{intro} {body}", "label": label, "source": source})
     return out

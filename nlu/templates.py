@@ -27,9 +27,11 @@ TASK_TEMPLATES: dict[str, list[str]] = {
     "cancel_order": [
         "I want to cancel order {order}.", "Please cancel {order}, {reason}.",
         "Cancel my order please, {reason}.", "Can I cancel the {prod} I just ordered?",
-        "I placed {order} by accident, please cancel it.", "I'd like to cancel the whole order {order}.",
+        "I placed {order} by accident, please cancel it.",
+        "I'd like to cancel the whole order {order}.",
         "I need to cancel my recent order. {reason}.", "Don't ship {order}, I want to cancel it.",
-        "Stop order {order} from shipping, {reason}.", "I no longer need the {prod}, cancel that order.",
+        "Stop order {order} from shipping, {reason}.",
+        "I no longer need the {prod}, cancel that order.",
         "cancel everything in {order}", "Get rid of order {order} please, {reason}.",
         "I changed my mind about {order}, can you cancel it?",
         "I want to cancel my pending order for the {prod} and the {prod2}.",
@@ -149,7 +151,8 @@ TASK_TEMPLATES: dict[str, list[str]] = {
 
 TALK_TEMPLATES: dict[str, list[str]] = {
     "greeting": [
-        "hi", "hello", "hey there", "good morning", "good afternoon", "hiya", "hello, anyone there?",
+        "hi", "hello", "hey there", "good morning", "good afternoon", "hiya",
+        "hello, anyone there?",
         "hi, I need some help", "hey, can you help me?", "good evening!", "howdy", "hi there!",
         "hello support", "hey!", "morning", "hi, hope you're doing well", "hello, I need help",
         "hey, quick question", "hi, is this customer support?", "hello there, good day",
@@ -182,7 +185,8 @@ TALK_TEMPLATES: dict[str, list[str]] = {
     ],
     "identify": [
         "my email is {email}", "{email}", "it's {email}", "I'm {name}, zip {zip}",
-        "{name}, {zip}", "name is {name} and zip code {zip}", "my name is {name}, my zip code is {zip}",
+        "{name}, {zip}", "name is {name} and zip code {zip}",
+        "my name is {name}, my zip code is {zip}",
         "sure, {name} {zip}", "you can find me under {email}", "this is {name}, zip code {zip}",
         "my user id is {user_id}", "email: {email}", "it's registered under {email}",
         "the zip is {zip}", "{name}, zip is {zip}", "My name is {name}. Zip: {zip}.",

@@ -17,15 +17,15 @@ from sklearn.model_selection import train_test_split
 from tqdm import tqdm
 
 from supportgraph.nlu.dataset import TRAIN_PATH
-from supportgraph.nlu.embeddings import embed
+from supportgraph.nlu.embeddings import EMBEDDING_DIM, embed
 from supportgraph.nlu.evaluate import evaluate_heldout
 from supportgraph.nlu.intent import META_FILE, MODEL_FORMAT, OUT_OF_SCOPE, IntentClassifier
 
 __all__ = ["TrainReport", "ensure_intent_model", "evaluate_heldout", "read_rows", "train_intents"]
 
-C_GRID = (1.0, 4.0, 16.0, 64.0)
+C_GRID = (4.0, 16.0, 64.0)
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.0, 0.71, 0.05))
-EMBED_CHUNK = 128
+EMBED_CHUNK = 256
 
 
 @dataclass(frozen=True)
@@ -91,13 +91,14 @@ def train_intents(data: Path, out: Path, *, progress: bool = True, seed: int = 0
     start = time.perf_counter()
     texts, labels = read_rows(data)
     n_labels = len(set(labels))
-    chunks = [texts[i : i + EMBED_CHUNK] for i in range(0, len(texts), EMBED_CHUNK)]
+    # Encoding texts of similar length together wastes least time on padding.
+    by_length = np.argsort([len(t) for t in texts], kind="stable")
+    chunks = [by_length[i : i + EMBED_CHUNK] for i in range(0, len(texts), EMBED_CHUNK)]
     bar = tqdm(total=len(chunks) + len(C_GRID) + 1, desc="intent model", disable=not progress)
-    vectors = []
+    x = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
     for chunk in chunks:
-        vectors.append(embed(chunk))
+        x[chunk] = embed([texts[i] for i in chunk], batch_size=EMBED_CHUNK)
         bar.update()
-    x = np.concatenate(vectors)
     idx = np.arange(len(texts))
     val_size = max(int(round(len(texts) * val_fraction)), n_labels)
     tr, va = train_test_split(idx, test_size=val_size, random_state=seed, stratify=labels)
@@ -118,7 +119,7 @@ def train_intents(data: Path, out: Path, *, progress: bool = True, seed: int = 0
     bar.close()
     report = TrainReport(
         model_dir=str(out), rows=len(texts), train_rows=len(tr), val_rows=len(va), c=c,
-        threshold=threshold, accuracy=round(float(accuracy), 4), macro_f1=round(float(macro_f1), 4),
+        threshold=float(threshold), accuracy=round(float(accuracy), 4), macro_f1=round(float(macro_f1), 4),
         seconds=round(time.perf_counter() - start, 1), data_sha256=data_hash(data),
     )
     meta = {**asdict(report), "data": str(data), "trained_at": datetime.now(UTC).isoformat(),

@@ -23,21 +23,22 @@ CARD_WORDS = ["visa", "mastercard", "credit card", "card"]
 
 
 class StoreVocab:
-    """Seeded sampler of store words used to fill message templates.
-
-    Args:
-        rng: The random generator that drives every choice.
-        retail_dir: Directory holding users.json, orders.json and products.json.
-    """
+    """Seeded sampler of store words used to fill message templates."""
 
     def __init__(self, rng: random.Random, retail_dir: Path = RETAIL_DIR) -> None:
+        """Read the store data.
+
+        Args:
+            rng: The random generator that drives every choice.
+            retail_dir: Directory holding users.json, orders.json and products.json.
+        """
         self.rng = rng
         users = json.loads((retail_dir / "users.json").read_text())
         self.users = [dict(record, user_id=uid) for uid, record in users.items()]
         self.order_ids = list(json.loads((retail_dir / "orders.json").read_text()))
         self.catalogue = Catalogue.load(retail_dir / "products.json")
         self.products = sorted(self.catalogue.product_ids)
-        short = {}
+        short: dict[str, list[str]] = {}
         for alias, name in self.catalogue.aliases.items():
             if " " not in alias and not alias.endswith("s") and alias != name.lower():
                 short.setdefault(name, []).append(alias)
@@ -95,7 +96,7 @@ class StoreVocab:
             ending = f" ending in {method['last_four']}" if "last_four" in method else ""
             return f"my {brand}{ending}"
         if method["source"] == "gift_card":
-            return self.rng.choice(["my gift card", "the gift card", "gift card balance", "store credit"])
+            return self.rng.choice(["my gift card", "the gift card", "gift card", "store credit"])
         return self.rng.choice(["paypal", "my PayPal", "my paypal account", "Paypal"])
 
     def reason(self) -> str:

@@ -59,6 +59,10 @@ ASK_REFUND = (
     "Should the refund go to the original payment method ({original}) or to a gift card "
     "({gift_cards})?"
 )
+ASK_REFUND_ORIGINAL = (
+    "The refund can go to the original payment method ({original}); you have no gift card on "
+    "file. Shall I use the original payment method?"
+)
 SAME_PAYMENT = "Order {order_id} is already paid with {method}. Which other method would you like?"
 WRONG_STATUS = "Order {order_id} is {status}, so it can't be {action}. {hint}"
 STATUS_HINTS = {

@@ -24,7 +24,7 @@ def main() -> None:
     parser.add_argument("--ids", nargs="*", help="only these task ids")
     parser.add_argument("--flow", help="only conversations with this flow")
     parser.add_argument("--concurrency", type=int, default=1)
-    parser.add_argument("--out", help="report JSON (default: <data dir>/reports/conversations.json)")
+    parser.add_argument("--out", help="report JSON (default: <data dir>/reports/...)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
@@ -43,8 +43,9 @@ def main() -> None:
         nonlocal done
         done += 1
         mark = "ok  " if result.success else "FAIL"
-        print(f"[{done}/{len(examples)}] {mark} {result.task_id} {','.join(result.flows)}",
-              flush=True)
+        print(
+            f"[{done}/{len(examples)}] {mark} {result.task_id} {','.join(result.flows)}", flush=True
+        )
 
     try:
         report = asyncio.run(

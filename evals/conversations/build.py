@@ -55,20 +55,30 @@ def build(seed: int = SEED, workers: int = 2) -> tuple[list[dict[str, Any]], dic
     examples = []
     for task in kept:
         gold_hash, refused = hashes[task.task_id]
-        asked = hashes.get(f"{task.task_id}/asked")
-        if asked is not None and asked[0] != gold_hash:
-            skipped[task.task_id] = "a gold item swap for the same item changes the order"
+        asked_hash = hashes.get(f"{task.task_id}/asked")
+        if asked_hash is not None and asked_hash[0] != gold_hash:
+            skipped[task.task_id] = "a no-op item swap left out of the words changes the result"
             continue
         examples.append(_example(task, scripts[task.task_id][0], gold_hash, refused))
     untouched = hashes["untouched"][0]
     for refusal in refusals([t for t in kept if t.task_id not in skipped], records, seed):
-        examples.append({
-            "inputs": {"turns": refusal.turns, "task_id": refusal.task_id,
-                       "user_id": refusal.user_id},
-            "outputs": {"store_hash": untouched, "actions": [], "must_say": []},
-            "metadata": {"split": "refusal", "flows": ["refusal"], "refusal": refusal.kind,
-                         "persona": refusal.persona, "withheld_action": refusal.withheld},
-        })
+        examples.append(
+            {
+                "inputs": {
+                    "turns": refusal.turns,
+                    "task_id": refusal.task_id,
+                    "user_id": refusal.user_id,
+                },
+                "outputs": {"store_hash": untouched, "actions": [], "must_say": []},
+                "metadata": {
+                    "split": "refusal",
+                    "flows": ["refusal"],
+                    "refusal": refusal.kind,
+                    "persona": refusal.persona,
+                    "withheld_action": refusal.withheld,
+                },
+            }
+        )
     return examples, skipped
 
 
@@ -76,8 +86,13 @@ def _example(task: Task, turns: list[str], store_hash: str, refused: list[str]) 
     return {
         "inputs": {"turns": turns, "task_id": task.task_id, "user_id": task.user_id},
         "outputs": {"store_hash": store_hash, "actions": task.actions, "must_say": task.outputs},
-        "metadata": {"split": task.split, "flows": task.flows, "persona": task.persona,
-                     "identity": task.identity, "gold_refusals": refused},
+        "metadata": {
+            "split": task.split,
+            "flows": task.flows,
+            "persona": task.persona,
+            "identity": task.identity,
+            "gold_refusals": refused,
+        },
     }
 
 

@@ -15,22 +15,31 @@ def item_record(order: dict[str, Any], item_id: str, records: Records) -> dict[s
             return item
     variant = records.variants[item_id]
     name = records.products[variant["product_id"]]["name"]
-    return {"item_id": item_id, "name": name, "options": variant["options"],
-            "product_id": variant["product_id"]}
+    return {
+        "item_id": item_id,
+        "name": name,
+        "options": variant["options"],
+        "product_id": variant["product_id"],
+    }
 
 
-def name_item(item: dict[str, Any], order: dict[str, Any], records: Records,
-              book: Phrasebook) -> str:
+def name_item(
+    item: dict[str, Any], order: dict[str, Any], records: Records, book: Phrasebook
+) -> str:
     """`the kettle`, or with its options when the order holds more than one of that product."""
     product = records.products[item["product_id"]]
     name = item["name"] if book.rng.random() < 0.6 else item["name"].lower()
     same = [i for i in order["items"] if i["name"] == item["name"]]
     twins = [i for i in same if i["item_id"] == item["item_id"]]
-    options = book.options(item["options"], product)
+    words = book.option_words(item["options"], product)
+    listed = ", ".join(words)
     if len(twins) > 1:
-        return f"one of the two {name} items ({options})"
+        return f"one of the two {name} items ({listed})"
     if len(same) > 1 or book.rng.random() < 0.35:
-        return book.pick(f"the {name} ({options})", f"the {options} {name}")
+        # Only a couple of plain values read well in front of the name: "the red XL shirt".
+        if len(words) <= 2 and not any(":" in w or " " in w for w in words):
+            return book.pick(f"the {name} ({listed})", f"the {' '.join(words)} {name}")
+        return f"the {name} ({listed})"
     return f"the {name}"
 
 
@@ -58,8 +67,11 @@ def changes(
         old_ids.append(old_id)
         new_ids.append(new_id)
         if old_id == new_id:
-            target = book.pick("a brand-new identical one", "a new one with the same options",
-                               "the exact same one, since mine is faulty")
+            target = book.pick(
+                "a brand-new identical one",
+                "a new one with the same options",
+                "the exact same one, since mine is faulty",
+            )
             pairs.append((name_item(item, order, records, book), target))
             continue
         new = records.variants[new_id]

@@ -13,12 +13,18 @@ YES_NO_WORDS = {
 }
 REASONS = {
     "ordered by mistake": [
-        "I ordered it by mistake", "it was ordered by mistake", "I placed it by accident",
-        "ordered by mistake", "I accidentally ordered it",
+        "I ordered it by mistake",
+        "it was ordered by mistake",
+        "I placed it by accident",
+        "ordered by mistake",
+        "I accidentally ordered it",
     ],
     "no longer needed": [
-        "I no longer need it", "I don't need it anymore", "it's no longer needed",
-        "no longer needed", "I don't need the items anymore",
+        "I no longer need it",
+        "I don't need it anymore",
+        "it's no longer needed",
+        "no longer needed",
+        "I don't need the items anymore",
     ],
 }
 _ORDER_ID = re.compile(r"#w(\d+)", re.I)
@@ -61,9 +67,13 @@ class Phrasebook:
         return value
 
     def options(self, options: dict[str, str], product: dict[str, Any]) -> str:
-        """Several option values joined the way people list them."""
-        words = [self.option(k, v, product) for k, v in options.items()]
+        """Several option values joined the way people list them: `A, B and C`."""
+        words = self.option_words(options, product)
         return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+    def option_words(self, options: dict[str, str], product: dict[str, Any]) -> list[str]:
+        """Each option value as a customer says it."""
+        return [self.option(k, v, product) for k, v in options.items()]
 
     def method(self, method_id: str, user: dict[str, Any], *, original: str = "") -> str:
         """A payment method by kind, brand or last four when that is unambiguous, else by id.
@@ -83,8 +93,11 @@ class Phrasebook:
             return method_id
         if method["source"] == "credit_card":
             brand, last4 = method["brand"], method["last_four"]
-            choices = [f"my {brand} ending in {last4}", f"the card ending in {last4}",
-                       f"my {brand.title()} card ending {last4}"]
+            choices = [
+                f"my {brand} ending in {last4}",
+                f"the card ending in {last4}",
+                f"my {brand.title()} card ending {last4}",
+            ]
             if len(same_kind) == 1:
                 choices += [f"my {brand} card", "my credit card"]
             return self.pick(*choices)
@@ -108,9 +121,10 @@ class Phrasebook:
         """A cancellation reason in the customer's words."""
         return self.rng.choice(REASONS[reason])
 
-    def styled(self, text: str) -> str:
-        """Apply the persona: polite customers say please, messy ones skip capitals."""
-        if "polite" in self.persona and "please" not in text.lower() and self.rng.random() < 0.5:
+    def styled(self, text: str, *, thanks: bool = True) -> str:
+        """Apply the persona: polite customers say thanks, messy ones skip capitals."""
+        polite = thanks and "polite" in self.persona and "please" not in text.lower()
+        if polite and self.rng.random() < 0.5:
             text = f"{text} Thank you!"
         if "messy" in self.persona and self.rng.random() < 0.5:
             text = _ORDER_ID.sub(lambda m: f"#W{m.group(1)}", text.lower())

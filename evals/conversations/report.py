@@ -80,21 +80,26 @@ class SuiteReport:
         for flow, stat in self.per_flow.items():
             lines.append(f"| {flow} | {stat.passed} | {stat.total} | {stat.rate:.1%} |")
         passed = sum(r.success for r in self.results)
-        lines.append(f"| **all** | **{passed}** | **{len(self.results)}** "
-                     f"| **{self.pass_rate:.1%}** |")
+        lines.append(
+            f"| **all** | **{passed}** | **{len(self.results)}** | **{self.pass_rate:.1%}** |"
+        )
         latencies = [t for r in self.results for t in r.latency]
         if latencies:
             mean = sum(latencies) / len(latencies)
-            lines.append(f"\nMean turn latency {mean * 1000:.0f} ms over {len(latencies)} turns; "
-                         f"{self.seconds:.0f} s in all.")
+            lines.append(
+                f"\nMean turn latency {mean * 1000:.0f} ms over {len(latencies)} turns; "
+                f"{self.seconds:.0f} s in all."
+            )
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with every result."""
         return {
             "pass_rate": self.pass_rate,
-            "per_flow": {f: {"passed": s.passed, "total": s.total, "rate": s.rate}
-                         for f, s in self.per_flow.items()},
+            "per_flow": {
+                f: {"passed": s.passed, "total": s.total, "rate": s.rate}
+                for f, s in self.per_flow.items()
+            },
             "failures": [r.task_id for r in self.failures],
             "seconds": self.seconds,
             "results": [r.to_dict() for r in self.results],

@@ -24,8 +24,9 @@ ServicesFactory = Callable[[], Services]
 `release(services)` attribute is called once the conversation is scored."""
 
 
-async def run_conversation(example: dict[str, Any],
-                           services_factory: ServicesFactory) -> ConversationResult:
+async def run_conversation(
+    example: dict[str, Any], services_factory: ServicesFactory
+) -> ConversationResult:
     """Play one example's customer turns, then compare the store and the replies to the gold.
 
     Each turn goes to the agent as written; a turn sent while a write waits for confirmation
@@ -76,9 +77,13 @@ async def run_conversation(example: dict[str, Any],
     )
 
 
-async def run_suite(examples: Iterable[dict[str, Any]], services_factory: ServicesFactory, *,
-                    concurrency: int = 1,
-                    progress: Callable[[ConversationResult], None] | None = None) -> SuiteReport:
+async def run_suite(
+    examples: Iterable[dict[str, Any]],
+    services_factory: ServicesFactory,
+    *,
+    concurrency: int = 1,
+    progress: Callable[[ConversationResult], None] | None = None,
+) -> SuiteReport:
     """Run conversations, each on its own store, and report pass rates.
 
     Args:
@@ -104,8 +109,11 @@ async def run_suite(examples: Iterable[dict[str, Any]], services_factory: Servic
 
 def said(must_say: list[str], messages: list[AnyMessage]) -> bool:
     """Whether every string appears in some agent message: case-insensitive, commas removed."""
-    replies = [str(m.content).lower().replace(",", "") for m in messages
-               if isinstance(m, AIMessage) and m.content]
+    replies = [
+        str(m.content).lower().replace(",", "")
+        for m in messages
+        if isinstance(m, AIMessage) and m.content
+    ]
     return all(any(s.lower() in reply for reply in replies) for s in must_say)
 
 
@@ -116,8 +124,7 @@ def transcript(messages: list[AnyMessage]) -> list[dict[str, Any]]:
         if isinstance(message, HumanMessage):
             lines.append({"role": "customer", "text": str(message.content)})
         elif isinstance(message, ToolMessage):
-            lines.append({"role": "tool", "name": message.name,
-                          "text": str(message.content)[:400]})
+            lines.append({"role": "tool", "name": message.name, "text": str(message.content)[:400]})
         elif isinstance(message, AIMessage):
             if message.content:
                 lines.append({"role": "agent", "text": str(message.content)})

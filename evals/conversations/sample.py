@@ -8,7 +8,9 @@ from typing import Any
 
 SAMPLE_SEED = 7
 SAMPLE_SIZE = 50
-"""Task conversations in the sample; every refusal conversation is added on top."""
+"""Task conversations aimed for; every refusal conversation is added on top."""
+MIN_PER_STRATUM = 3
+"""Small strata (e.g. payment changes) still get enough conversations to show a failure."""
 
 
 def stratum(example: dict[str, Any]) -> str:
@@ -18,11 +20,13 @@ def stratum(example: dict[str, Any]) -> str:
     return f"{flows[0]}{'+more' if several else ''}"
 
 
-def stratified_sample(examples: list[dict[str, Any]], size: int = SAMPLE_SIZE,
-                      seed: int = SAMPLE_SEED) -> list[dict[str, Any]]:
+def stratified_sample(
+    examples: list[dict[str, Any]], size: int = SAMPLE_SIZE, seed: int = SAMPLE_SEED
+) -> list[dict[str, Any]]:
     """Pick about `size` task conversations in proportion to their strata, plus all refusals.
 
-    Every stratum gets at least one conversation, so no flow goes untested. The choice
+    Every stratum gets at least `MIN_PER_STRATUM` conversations (or all it has), so no
+    flow goes untested. The choice
     depends only on the examples' ids and the seed.
 
     Args:
@@ -39,6 +43,6 @@ def stratified_sample(examples: list[dict[str, Any]], size: int = SAMPLE_SIZE,
     chosen = []
     for key in sorted(groups):
         group = groups[key]
-        share = max(1, round(size * len(group) / len(tasks)))
+        share = max(MIN_PER_STRATUM, round(size * len(group) / len(tasks)))
         chosen += rng.sample(group, min(share, len(group)))
     return sorted(chosen, key=lambda e: e["inputs"]["task_id"]) + refusals

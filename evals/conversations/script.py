@@ -12,10 +12,24 @@ from supportgraph.evals.conversations.tasks import Records, Task
 SEED = 20261121
 """Mixed with each task id, so a task's wording does not depend on the tasks around it."""
 
-YES = ("yes", "yes", "yes", "Yes, please.", "Yes, go ahead.", "yes please", "Yep, that's right.",
-       "Sure, go ahead.", "Yes, that's correct.")
-CLOSINGS = ("that's all, thanks", "That's all, thanks!", "That's everything, thank you.",
-            "That's all for today, thanks for your help.", "that's all, thank you")
+YES = (
+    "yes",
+    "yes",
+    "yes",
+    "Yes, please.",
+    "Yes, go ahead.",
+    "yes please",
+    "Yep, that's right.",
+    "Sure, go ahead.",
+    "Yes, that's correct.",
+)
+CLOSINGS = (
+    "that's all, thanks",
+    "That's all, thanks!",
+    "That's everything, thank you.",
+    "That's all for today, thanks for your help.",
+    "that's all, thank you",
+)
 
 
 def rng_for(key: str, seed: int = SEED) -> random.Random:
@@ -28,16 +42,21 @@ def identify(user: dict[str, Any], how: str, book: Phrasebook) -> str:
     first, last = user["name"]["first_name"], user["name"]["last_name"]
     if how == "email":
         email = user["email"]
-        text = book.pick(f"Hi, my email is {email}.", f"Hello, it's {email}.",
-                         f"Hi! I need help with my orders. My email address is {email}.",
-                         f"Hi, I'm {first} {last}, email {email}.")
+        text = book.pick(
+            f"Hi, my email is {email}.",
+            f"Hello, it's {email}.",
+            f"Hi! I need help with my orders. My email address is {email}.",
+            f"Hi, I'm {first} {last}, email {email}.",
+        )
     else:
         zip_code = user["address"]["zip"]
-        text = book.pick(f"Hi, I'm {first} {last}, zip code {zip_code}.",
-                         f"Hello, my name is {first} {last} and my zip is {zip_code}.",
-                         f"Hi! I need some help with my orders. I'm {first} {last}, {zip_code}.",
-                         f"{first} {last}, zip {zip_code}")
-    return book.styled(text)
+        text = book.pick(
+            f"Hi, I'm {first} {last}, zip code {zip_code}.",
+            f"Hello, my name is {first} {last} and my zip is {zip_code}.",
+            f"Hi! I need some help with my orders. I'm {first} {last}, {zip_code}.",
+            f"{first} {last}, zip {zip_code}",
+        )
+    return book.styled(text, thanks=False)
 
 
 def customer(records: Records, user_id: str) -> dict[str, Any]:
@@ -66,5 +85,6 @@ def task_script(task: Task, records: Records, seed: int = SEED) -> tuple[list[st
 def _status_question(task: Task, user: dict[str, Any], book: Phrasebook) -> str:
     """A task with nothing to change still has a question: about the order it names."""
     named = [o for o in user["orders"] if o in task.instruction] or user["orders"][:1]
-    return book.pick(f"Can you tell me what's in order {named[0]}?",
-                     f"What's the status of my order {named[0]}?")
+    return book.pick(
+        f"Can you tell me what's in order {named[0]}?", f"What's the status of my order {named[0]}?"
+    )

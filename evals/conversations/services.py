@@ -30,17 +30,29 @@ class FreshStoreServices:
             (removed by `close`) when omitted.
     """
 
-    def __init__(self, *, nlu: Any, knowledge: Any, guardrails: Any, responder: Any,
-                 scratch: Path | str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        nlu: Any,
+        knowledge: Any,
+        guardrails: Any,
+        responder: Any,
+        scratch: Path | str | None = None,
+    ) -> None:
         self._tmp = None if scratch else tempfile.TemporaryDirectory(prefix="sg-conversations-")
         self.scratch = Path(scratch or self._tmp.name)  # type: ignore[union-attr]
         self.template = seed_template(self.scratch / "template.db")
-        self.shared = {"nlu": nlu, "knowledge": knowledge, "guardrails": guardrails,
-                       "responder": responder}
+        self.shared = {
+            "nlu": nlu,
+            "knowledge": knowledge,
+            "guardrails": guardrails,
+            "responder": responder,
+        }
 
     @classmethod
-    def from_settings(cls, settings: Settings | None = None, *,
-                      responder: Any = None) -> FreshStoreServices:
+    def from_settings(
+        cls, settings: Settings | None = None, *, responder: Any = None
+    ) -> FreshStoreServices:
         """The deployment's NLU, knowledge base and guardrails, and its responder by default.
 
         Args:

@@ -10,6 +10,7 @@ from typing import Any
 from langchain_core.messages import HumanMessage
 
 from supportgraph.commerce.port import IDENTITY_TOOLS
+from supportgraph.graph.nodes.understand import last_customer_text
 from supportgraph.graph.responders.flow import goals
 from supportgraph.graph.responders.flow.answers import (
     is_write,
@@ -19,6 +20,7 @@ from supportgraph.graph.responders.flow.answers import (
 )
 from supportgraph.graph.responders.flow.identity import verify
 from supportgraph.graph.responders.flow.memory import (
+    INFORMATION_GOALS,
     Observation,
     absorb_turn,
     latest_observations,
@@ -42,9 +44,6 @@ CUSTOMER_GOALS: dict[str, Callable[..., Step]] = {
 }
 """Goals on the customer's own data: each needs a verified customer."""
 
-INFORMATION_GOALS = frozenset({"order_status", "account_info", "product_info", "policy_question"})
-"""Goals that end once answered."""
-
 SMALL_TALK = {
     "greeting": replies.GREETING,
     "thanks": replies.THANKS,
@@ -66,7 +65,7 @@ class FlowResponder:
         remember(memory, observations)
         new_turn = bool(state.messages) and isinstance(state.messages[-1], HumanMessage)
         if new_turn:
-            absorb_turn(memory, state.intent, state.entities)
+            absorb_turn(memory, state.intent, state.entities, last_customer_text(state))
         step = plan(memory, state, observations, new_turn)
         if not step.tool:
             memory["asked"] = step.asked
@@ -92,7 +91,7 @@ def plan(
         return say(replies.DECLINED)
     goal = memory["goal"]
     # Small talk in the middle of a goal is answered; the goal waits for the next message.
-    if new_turn and state.intent in SMALL_TALK:
+    if new_turn and state.intent in SMALL_TALK and not state.entities:
         if goal is None or state.intent in ("greeting", "thanks", "goodbye"):
             return say(SMALL_TALK[state.intent])
     if goal == "policy_question":

@@ -138,13 +138,19 @@ def return_items(memory: dict[str, Any], customer: Customer) -> Step:
         return step
     user, original = memory["user"], original_method(order)
     method = resolve_method(memory["slots"], user)
+    if method is None and memory["slots"].get("refund_to_original"):
+        method = original
     gift_cards = [
         m for m, v in user.get("payment_methods", {}).items() if v["source"] == "gift_card"
     ]
     if method is None or (method != original and method not in gift_cards):
+        original_text = describe_method(original, user)
+        if not gift_cards:
+            text = replies.ASK_REFUND_ORIGINAL.format(original=original_text)
+            return say(text, asked="refund_original")
         text = replies.ASK_REFUND.format(
-            original=describe_method(original, user),
-            gift_cards=", ".join(describe_method(g, user) for g in gift_cards) or "none on file",
+            original=original_text,
+            gift_cards=", ".join(describe_method(g, user) for g in gift_cards),
         )
         return say(text, asked="payment")
     return call(

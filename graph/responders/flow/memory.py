@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +38,15 @@ GOALS = frozenset(
     }
 )
 """Intents that start a goal the flow pursues across turns."""
+
+INFORMATION_GOALS = frozenset({"order_status", "account_info", "product_info", "policy_question"})
+"""Goals that end once answered."""
+
+ACTION_GOALS = GOALS - INFORMATION_GOALS
+"""Goals that end with a write."""
+
+ORIGINAL_METHOD = re.compile(r"\b(original|same) (payment|method|card|account)", re.I)
+STATUS_WORD = re.compile(r"\b(pending|delivered|processed|cancell?ed)\b", re.I)
 
 SLOT_ENTITIES = (
     "reason",
@@ -115,9 +125,15 @@ def remember(memory: dict[str, Any], observations: list[Observation]) -> dict[st
     return memory
 
 
-def absorb_turn(memory: dict[str, Any], intent: str, entities: dict[str, Any]) -> dict[str, Any]:
+def absorb_turn(
+    memory: dict[str, Any], intent: str, entities: dict[str, Any], text: str = ""
+) -> dict[str, Any]:
     """Fold a new customer message into the goal, identity and slots."""
-    if intent in GOALS and intent != memory["goal"]:
+    # An answer to our own question ("the pending one") is not a new request, even when it
+    # reads like a question about an order.
+    answering = memory["asked"] is not None and memory["goal"] in ACTION_GOALS
+    switch = intent in GOALS and intent != memory["goal"]
+    if switch and not (answering and intent in INFORMATION_GOALS):
         # The order in focus carries over: "where is #W1?" then "cancel it" means #W1.
         kept = {k: v for k, v in memory["slots"].items() if k == "order_id"}
         memory["goal"], memory["slots"], memory["asked"] = intent, kept, None
@@ -130,6 +146,13 @@ def absorb_turn(memory: dict[str, Any], intent: str, entities: dict[str, Any]) -
         slots["order_id"] = order_ids[0]
         if len(order_ids) > 1:
             slots["other_order_ids"] = order_ids[1:]
+    # "Yes" to "shall I refund the original payment method?" names that method.
+    if ORIGINAL_METHOD.search(text) or (
+        memory["asked"] == "refund_original" and intent == "affirm"
+    ):
+        slots["refund_to_original"] = True
+    if status := STATUS_WORD.search(text):
+        slots["status_hint"] = status.group(1).replace("canceled", "cancelled")
     for key in SLOT_ENTITIES:
         if entities.get(key):
             slots[key] = entities[key]

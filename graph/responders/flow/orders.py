@@ -43,7 +43,8 @@ def resolve_order(
         if candidate not in orders:
             return None, call("get_order_details", order_id=candidate)
     candidates = [orders[i] for i in customer["order_ids"]]
-    narrowed = [o for o in candidates if not statuses or o["status"] in statuses]
+    wanted = (slots["status_hint"],) if slots.get("status_hint") else statuses
+    narrowed = [o for o in candidates if not wanted or o["status"] in wanted]
     products = {p.lower() for p in slots.get("product_types") or []}
     if products:
         narrowed = [o for o in narrowed if products & {i["name"].lower() for i in o["items"]}]

@@ -1,0 +1,88 @@
+"""Entity extraction: the ENTITY_KEYS contract filled from one customer message.
+
+Precision comes before recall: a value is returned only when the wording makes it certain,
+and a key is absent when nothing was read. Spans already claimed (an email, an order id, an
+address) are blanked before later readers run, so one number is never read twice.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from supportgraph.nlu import patterns as p
+from supportgraph.nlu.address import find_address
+from supportgraph.nlu.catalogue import Catalogue
+from supportgraph.nlu.options import OptionMatcher
+from supportgraph.nlu.people import find_name, find_zip
+from supportgraph.nlu.schema import ENTITY_KEYS
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for a, b in spans:
+        chars[a:b] = " " * (b - a)
+    return "".join(chars)
+
+
+def _spans(rx: re.Pattern, text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in rx.finditer(text)]
+
+
+class EntityExtractor:
+    """Reads ENTITY_KEYS entities from text, using a product catalogue for names and options."""
+
+    def __init__(self, catalogue: Catalogue | None = None) -> None:
+        """Index the catalogue's product names and option values.
+
+        Args:
+            catalogue: The store's products; `Catalogue.load()` reads the shipped one.
+        """
+        self.catalogue = catalogue or Catalogue.load()
+        self.matcher = OptionMatcher(self.catalogue)
+
+    def extract(self, text: str) -> dict[str, Any]:
+        """Return the entities found in `text`, keyed and ordered as in ENTITY_KEYS."""
+        out: dict[str, Any] = {}
+        pay_ids = [m.group(1).lower() for m in p.PAYMENT_ID.finditer(text)]
+        emails = [m.group().rstrip(".").lower() for m in p.EMAIL.finditer(text)]
+        user_ids = [m.group(1) for m in p.USER_ID.finditer(text)]
+        claimed = _spans(p.PAYMENT_ID, text) + _spans(p.EMAIL, text) + _spans(p.USER_ID, text)
+        t = _blank(text, claimed)
+        out["order_ids"] = p.order_ids(t)
+        t = _blank(t, _spans(p.ORDER_W, t) + _spans(p.ORDER_WORD, t))
+        found = find_address(t)
+        address, span = found if found else ({}, None)
+        blocked = [span] if span else []
+        out["email"] = emails[0] if emails else None
+        name = find_name(t, blocked)
+        out |= name
+        out["zip"] = find_zip(t, has_name="last_name" in name, blocked=blocked)
+        out["user_id"] = user_ids[0] if user_ids else None
+        out["payment_method_id"] = pay_ids[0] if pay_ids else None
+        out["payment_hint"] = p.payment_hint(t)
+        out |= self._ids(t)
+        products, product_spans = self.matcher.products(t)
+        out["product_types"] = products
+        options, values = self.matcher.options(_blank(t, product_spans + blocked), products)
+        out["options"], out["option_values"] = options, values
+        out["reason"] = p.reason(t)
+        out["address"] = address
+        amounts_text = _blank(t, blocked)
+        out["amounts"] = p.amounts(amounts_text)
+        out["dates"] = p.dates(t)
+        out["all_items"] = True if p.ALL_ITEMS.search(t) else None
+        return {k: out[k] for k in ENTITY_KEYS if out.get(k) not in (None, [], {}, "")}
+
+    def _ids(self, text: str) -> dict[str, list[str]]:
+        """Ten-digit numbers: product ids when the catalogue or the wording says so, else items."""
+        items, products = [], []
+        for m in p.TEN_DIGITS.finditer(text):
+            number, before = m.group(1), text[: m.start()]
+            if p.PHONE_CUE.search(before):
+                continue
+            if number in self.catalogue.known_product_ids or p.PRODUCT_CUE.search(before):
+                products.append(number)
+            else:
+                items.append(number)
+        return {"item_ids": p.unique(items), "product_ids": p.unique(products)}

@@ -1,0 +1,130 @@
+"""Regular-expression readers for ids, emails, payment methods, reasons, money and dates."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+ORDER_W = re.compile(r"(?<![A-Za-z0-9])#?\s?[Ww](\d{7})(?!\d)")
+ORDER_WORD = re.compile(r"\border\s*(?:number|no\.?|num|id)?\s*[:#]?\s*(\d{7})(?![\d,.]\d)", re.I)
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+USER_ID = re.compile(r"(?<![\w.@])([a-z]+_[a-z]+_\d{4})(?![\w@])")
+PAYMENT_ID = re.compile(r"\b((?:credit_card|gift_card|paypal)_\d{5,10})\b", re.I)
+TEN_DIGITS = re.compile(r"(?<![\w#$.,/-])(\d{10})(?![\w]|[.,/-]\d)")
+PRODUCT_CUE = re.compile(r"\bproduct\s*(?:id|number|#)?\s*[:#]?\s*$", re.I)
+PHONE_CUE = re.compile(r"\b(?:phone|call|cell|mobile|tel|fax)\b[^.]{0,20}$", re.I)
+
+REASON_MISTAKE = re.compile(
+    r"\bby (?:mistake|accident)\b|\baccidental(?:ly)?\b|\bmistakenly\b|\bin error\b"
+    r"|\bdidn'?t mean to (?:order|buy|place|purchase)\b", re.I)
+REASON_UNNEEDED = re.compile(
+    r"\bno longer (?:need|needed|want|require)\b|\bnot needed\b"
+    r"|\b(?:don'?t|do not|won'?t|will not)\s+(?:really\s+)?(?:need|want)\s+"
+    r"(?:it|them|this|that|these|those|the \w+(?: \w+)?)\s+(?:any ?more|after all)\b"
+    r"|\b(?:don'?t|do not|won'?t|will not)\s+need\s+(?:it|them)\b", re.I)
+ALL_ITEMS = re.compile(
+    r"\b(?:all|every)\s+(?:of\s+)?(?:the\s+|my\s+)?(?:items?|products?|things)\b"
+    r"|\beverything\s+(?:in|from|on|of)\s+(?:the|my|this|that)\s+order\b"
+    r"|\b(?:whole|entire|full)\s+order\b"
+    r"|\b(?:return|exchange|send back|refund|cancel)\s+(?:it\s+)?(?:all|everything)\b"
+    r"|\ball\s+of\s+them\b", re.I)
+
+BRANDS = {"visa": "visa", "mastercard": "mastercard", "amex": "amex",
+          "americanexpress": "amex", "discovercard": "discover"}
+SOURCE_WORDS = re.compile(
+    r"\b(?P<brand>visa|master\s?card|amex|american express|discover card)\b"
+    r"|\b(?P<credit>credit card|debit card)\b"
+    r"|\b(?P<gift>gift[\s-]?card|gift certificate|store credit|website credit)\b|\bGC\b(?P<gc>)"
+    r"|\b(?P<paypal>pay\s?pal)\b", re.I)
+LAST_FOUR = re.compile(
+    r"(?:ending\s+(?:in|with)|ends\s+(?:in|with)|last\s+(?:four|4)(?:\s+digits)?"
+    r"(?:\s+(?:is|are|of))?|\*{2,}|x{2,})\s*:?\s*(\d{4})\b", re.I)
+TARGET_CUE = re.compile(r"\b(?:to|via|using|with|on|onto|into|use)\s+(?:my\s+|the\s+|a\s+)?$", re.I)
+
+MONEY = re.compile(
+    r"\$\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(?!\d)"
+    r"|(?<![\w.])(\d+)(?:\.(\d{1,2}))?\s?(?:dollars|bucks|usd)\b"
+    r"|\bUSD\s?(\d+)(?:\.(\d{1,2}))?\b", re.I)
+MONTHS = {name: i % 12 + 1 for i, name in enumerate(
+    "january february march april may june july august september october november december"
+    " jan feb mar apr may jun jul aug sep oct nov dec".split())} | {"sept": 9}
+DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+DATE_US = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
+DATE_MDY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
+DATE_DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?([A-Za-z]{3,9}),?\s+(\d{4})\b")
+
+
+def unique(values: list[Any]) -> list[Any]:
+    """Drop repeats, keeping the first mention of each value."""
+    return list(dict.fromkeys(values))
+
+
+def order_ids(text: str) -> list[str]:
+    """Order ids written '#W1234567', 'W1234567' or 'order 1234567', as '#W' + digits."""
+    found = [(m.start(), m.group(1)) for m in ORDER_W.finditer(text)]
+    found += [(m.start(), m.group(1)) for m in ORDER_WORD.finditer(text)]
+    return unique([f"#W{digits}" for _, digits in sorted(found)])
+
+
+def reason(text: str) -> str | None:
+    """The cancellation reason, if the customer states one of the two accepted ones."""
+    hits = [(m.start(), "ordered by mistake") for m in REASON_MISTAKE.finditer(text)]
+    hits += [(m.start(), "no longer needed") for m in REASON_UNNEEDED.finditer(text)]
+    return min(hits)[1] if hits else None
+
+
+def payment_hint(text: str) -> dict[str, str] | None:
+    """The kind of payment method named in words: source, and brand or last four if given.
+
+    When several kinds are named ("from my card to PayPal"), the one after a target word
+    (to, via, using, with, on) wins, otherwise the last one mentioned.
+    """
+    hits = []
+    for m in SOURCE_WORDS.finditer(text):
+        kind = m.lastgroup
+        hint = {"source": "gift_card" if kind in ("gift", "gc") else
+                "paypal" if kind == "paypal" else "credit_card"}
+        if kind == "brand":
+            hint["brand"] = BRANDS[re.sub(r"\s+", "", m.group().lower())]
+        hits.append((bool(TARGET_CUE.search(text[: m.start()])), m.start(), hint))
+    last_four = LAST_FOUR.search(text)
+    if not hits and not last_four:
+        return None
+    targeted = [h for h in hits if h[0]]
+    hint = dict((targeted or hits)[-1][2]) if hits else {"source": "credit_card"}
+    if last_four and hint["source"] == "credit_card":
+        hint["last_four"] = last_four.group(1)
+    return hint
+
+
+def amounts(text: str) -> list[float]:
+    """Money amounts such as '$1,299.99', '25 dollars' or 'USD 40'."""
+    out = []
+    for m in MONEY.finditer(text):
+        whole, cents = next((m.group(i), m.group(i + 1)) for i in (1, 3, 5) if m.group(i))
+        out.append(float(whole.replace(",", "") + "." + (cents or "0")))
+    return unique(out)
+
+
+def dates(text: str) -> list[str]:
+    """Calendar dates that include a year, as ISO strings; dates without a year are skipped."""
+    found = []
+    for m in DATE_ISO.finditer(text):
+        found.append((m.start(), _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
+    for m in DATE_US.finditer(text):
+        found.append((m.start(), _iso(int(m.group(3)), int(m.group(1)), int(m.group(2)))))
+    for m in DATE_MDY.finditer(text):
+        if month := MONTHS.get(m.group(1).lower()):
+            found.append((m.start(), _iso(int(m.group(3)), month, int(m.group(2)))))
+    for m in DATE_DMY.finditer(text):
+        if month := MONTHS.get(m.group(2).lower()):
+            found.append((m.start(), _iso(int(m.group(3)), month, int(m.group(1)))))
+    return unique([iso for _, iso in sorted(found) if iso])
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None

@@ -1,0 +1,138 @@
+"""Entity extraction edge cases: ids, people, addresses, payment, reasons and options."""
+
+from __future__ import annotations
+
+import pytest
+
+from supportgraph.nlu.entities import EntityExtractor
+from supportgraph.nlu.schema import ENTITY_KEYS
+
+
+@pytest.fixture(scope="module")
+def extract():
+    return EntityExtractor().extract
+
+
+def test_that_order_ids_are_normalised_and_kept_apart_from_zips_and_items(extract) -> None:
+    got = extract("Hi, I'm Omar Anderson, zip 19031. Return the item 9624127908 from W6067464 "
+                  "and check order 7654321 and #W2166301")
+    assert got["order_ids"] == ["#W6067464", "#W7654321", "#W2166301"]
+    assert got["zip"] == "19031"
+    assert got["item_ids"] == ["9624127908"]
+    assert "product_ids" not in got
+
+
+def test_that_bare_numbers_are_not_mistaken_for_orders_or_zips(extract) -> None:
+    assert extract("I have 1234567 reasons and 12345 complaints") == {}
+    assert extract("call me at 4155551234") == {}
+    assert "order_ids" not in extract("my order is 123456")
+
+
+def test_that_a_known_product_id_is_a_product_not_an_item(extract) -> None:
+    got = extract("what variants does product 6086499569 have? also item 1323134954")
+    assert got["product_ids"] == ["6086499569"]
+    assert got["item_ids"] == ["1323134954"]
+
+
+@pytest.mark.parametrize("text, email", [
+    ("my email is James.Li+shop@Example.com.", "james.li+shop@example.com"),
+    ("it's mia.jackson5798@example.com", "mia.jackson5798@example.com"),
+    ("reach me: first.middle.last@sub.domain.org, thanks", "first.middle.last@sub.domain.org"),
+])
+def test_that_emails_with_dots_and_plus_are_read_lower_cased(extract, text, email) -> None:
+    got = extract(text)
+    assert got["email"] == email
+    assert "first_name" not in got
+
+
+@pytest.mark.parametrize("text, first, last, zip_code", [
+    ("my name is Yusuf Hernandez", "Yusuf", "Hernandez", None),
+    ("I'm Yusuf Hernandez and I need help", "Yusuf", "Hernandez", None),
+    ("Yusuf Hernandez, 80265", "Yusuf", "Hernandez", "80265"),
+    ("my name is yusuf hernandez, zip code is 80265", "Yusuf", "Hernandez", "80265"),
+    ("Hi Lei Li here, my zip is 28249", "Lei", "Li", "28249"),
+])
+def test_that_names_and_zips_are_read_from_introductions(extract, text, first, last,
+                                                         zip_code) -> None:
+    got = extract(text)
+    assert (got.get("first_name"), got.get("last_name"), got.get("zip")) == (first, last, zip_code)
+
+
+def test_that_capitalised_words_after_im_are_not_names(extract) -> None:
+    assert "first_name" not in extract("I'm Very Upset about this")
+    assert "first_name" not in extract("I'm Looking Forward to it")
+
+
+def test_that_a_full_address_is_split_into_fields(extract) -> None:
+    got = extract("Please ship #W2466703 to 629 Sunset Drive, Suite 581, San Diego, CA 92159")
+    assert got["address"] == {"address1": "629 Sunset Drive", "address2": "Suite 581",
+                              "city": "San Diego", "state": "CA", "zip": "92159",
+                              "country": "USA"}
+    assert "zip" not in got
+    assert got["order_ids"] == ["#W2466703"]
+
+
+def test_that_a_lower_case_address_without_commas_is_read(extract) -> None:
+    got = extract("new address 580 broadway suite 162 denver co 80265")
+    assert got["address"] == {"address1": "580 Broadway", "address2": "Suite 162",
+                              "city": "Denver", "state": "CO", "zip": "80265", "country": "USA"}
+
+
+@pytest.mark.parametrize("text, reason", [
+    ("cancel it, I ordered it by mistake", "ordered by mistake"),
+    ("I accidentally placed this order", "ordered by mistake"),
+    ("please cancel, I don't need it anymore", "no longer needed"),
+    ("it's no longer needed", "no longer needed"),
+    ("I don't need help with that", None),
+])
+def test_that_reasons_map_to_the_two_accepted_values(extract, text, reason) -> None:
+    assert extract(text).get("reason") == reason
+
+
+@pytest.mark.parametrize("text, hint", [
+    ("refund to my visa ending in 1234", {"source": "credit_card", "brand": "visa",
+                                          "last_four": "1234"}),
+    ("put it on my gift card", {"source": "gift_card"}),
+    ("switch from my credit card to PayPal", {"source": "paypal"}),
+    ("the card ending with 9999", {"source": "credit_card", "last_four": "9999"}),
+])
+def test_that_payment_hints_name_the_kind_of_method(extract, text, hint) -> None:
+    assert extract(text)["payment_hint"] == hint
+
+
+def test_that_explicit_payment_ids_are_kept_verbatim(extract) -> None:
+    got = extract("use credit_card_4190576 for the difference")
+    assert got == {"payment_method_id": "credit_card_4190576"}
+
+
+def test_that_products_and_options_come_from_the_catalogue(extract) -> None:
+    got = extract("exchange my tshirt for a blue one in size XL, and the 1000ml water bottle")
+    assert got["product_types"] == ["T-Shirt", "Water Bottle"]
+    assert got["options"] == {"color": "blue", "size": "XL", "capacity": "1000ml"}
+    assert got["option_values"] == ["blue", "XL", "1000ml"]
+
+
+def test_that_from_to_option_changes_keep_order_and_the_target(extract) -> None:
+    got = extract("change the gaming mouse from black to white")
+    assert got["option_values"] == ["black", "white"]
+    assert got["options"] == {"color": "white"}
+
+
+def test_that_ambiguous_words_are_not_read_as_products_or_options(extract) -> None:
+    got = extract("I have a small problem with the kettle, I want a full refund")
+    assert "product_types" not in got and "option_values" not in got
+    assert extract("I want it in black") == {"option_values": ["black"]}
+
+
+def test_that_amounts_dates_and_all_items_are_read(extract) -> None:
+    got = extract("I paid $1,299.99 plus 25 dollars on 2024-05-01; return everything in the order")
+    assert got["amounts"] == [1299.99, 25.0]
+    assert got["dates"] == ["2024-05-01"]
+    assert got["all_items"] is True
+    assert "all_items" not in extract("that's all, thanks")
+
+
+def test_that_only_contract_keys_are_returned(extract) -> None:
+    got = extract("I'm Mia Jackson, zip 28249, cancel #W6236251 by mistake, refund $20 to paypal")
+    assert set(got) <= set(ENTITY_KEYS)
+    assert list(got) == [k for k in ENTITY_KEYS if k in got]
