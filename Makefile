@@ -38,7 +38,7 @@ run: build ## serve on http://127.0.0.1:$(PORT)
 	PORT=$(PORT) $(VENV)/bin/supportgraph serve
 
 dev: install ## serve the graph in LangGraph Studio (langgraph dev)
-	$(VENV)/bin/langgraph dev --no-browser --port 2024
+	LANGGRAPH_CLI_NO_ANALYTICS=1 $(VENV)/bin/langgraph dev --no-browser --port 2024
 
 test: install ## run the test suite
 	$(PY) -m pytest

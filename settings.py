@@ -42,6 +42,9 @@ class Settings:
     model: str = field(default_factory=lambda: _env("SUPPORTGRAPH_MODEL"))
     """Chat model as `provider:name` (e.g. `openai:gpt-4o-mini`); empty means the flow responder."""
 
+    models_path: str = field(default_factory=lambda: _env("SUPPORTGRAPH_MODELS_DIR"))
+    """Where trained NLU models live; empty means `models` under data_dir."""
+
     log_level: str = field(default_factory=lambda: _env("SUPPORTGRAPH_LOG_LEVEL", "INFO"))
     """Python logging level."""
 
@@ -64,8 +67,8 @@ class Settings:
 
     @property
     def models_dir(self) -> Path:
-        """Trained NLU models."""
-        return self.data_dir / "models"
+        """Trained NLU models; rebuilt from the shipped training data when missing or stale."""
+        return Path(self.models_path) if self.models_path else self.data_dir / "models"
 
 
 def _sqlalchemy_url(url: str) -> str:

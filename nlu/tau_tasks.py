@@ -72,23 +72,34 @@ def _payment(pid: str, rng: random.Random) -> str:
 
 
 def _message(kind: str, m: re.Match, rng: random.Random) -> str:
+    order = m.group(1) if rng.random() < 0.7 else m.group(1)[1:]
     if kind == "return_delivered_order_items":
-        items = " and the ".join(i.strip().lower() for i in m.group(3).split(";") if i.strip())
+        names = [re.sub(r"\s*\{.*?\}", "", i).strip().lower() for i in m.group(3).split(";")]
+        items = " and the ".join(dict.fromkeys(n for n in names if n))
         pay = _payment(m.group(2), rng)
-        return f"I want to return the {items} from {m.group(1)}, refund to {pay}."
+        return rng.choice([f"I want to return the {items} from {order}, refund to {pay}.",
+                           f"I got order {order} but I'm sending back the {items}. Money to {pay}.",
+                           f"the {items} from {order} need to go back, refund {pay} please"])
     if kind == "cancel_pending_order":
-        return rng.choice([f"Please cancel order {m.group(1)}, it was {m.group(2)}.",
-                           f"I need to cancel {m.group(1)} because it's {m.group(2)}."])
+        return rng.choice([f"Please cancel order {order}, it was {m.group(2)}.",
+                           f"I need to cancel {order} because it's {m.group(2)}.",
+                           f"{order} - cancel it please, {m.group(2)}"])
     if kind in ("exchange_delivered_order_items", "modify_pending_order_items"):
         target = _opts(m.group(4)) or "a different version"
-        verb = "exchange" if kind.startswith("exchange") else "change"
         item = f"{m.group(2).lower()} ({_opts(m.group(3))})"
-        return f"For {m.group(1)}, I'd like to {verb} the {item} to {target}."
+        if kind.startswith("exchange"):
+            return rng.choice([f"For {order}, I'd like to exchange the {item} to {target}.",
+                               f"I received the {item} in {order}, can I swap it for {target}?"])
+        return rng.choice([f"For {order}, I'd like to change the {item} to {target}.",
+                           f"{order} hasn't shipped, so please make the {item} {target}."])
     if kind == "modify_pending_order_address":
         a = ast.literal_eval(m.group(2))
         where = f"{a['address1']}, {a['address2']}, {a['city']}, {a['state']} {a['zip']}"
-        return f"Can you ship {m.group(1)} to {where}?"
-    return f"Can I pay for {m.group(1)} with {_payment(m.group(2), rng)} instead?"
+        return rng.choice([f"Can you ship {order} to {where}?",
+                           f"{order} should be delivered to {where} instead."])
+    pay = _payment(m.group(2), rng)
+    return rng.choice([f"Can I pay for {order} with {pay} instead?",
+                       f"I want {order} charged to {pay} rather than what I used."])
 
 
 def _free_form(rest: str) -> str:

@@ -9,6 +9,10 @@ from __future__ import annotations
 
 TASK_TEMPLATES: dict[str, list[str]] = {
     "order_status": [
+        "Any idea when {order} will get here?", "Is there an update on my {prod} shipment?",
+        "I'm still waiting for my {prod}, has it been sent out?",
+        "Can you see if {order} is delayed?",
+        "what is in my order {order}", "Which items did I buy in {order}?",
         "Where is my order {order}?", "Can you check the status of {order}?",
         "Has {order} shipped yet?", "What's the tracking number for {order}?",
         "My {prod} hasn't arrived yet. Any update?", "When will my {prod} be delivered?",
@@ -25,6 +29,9 @@ TASK_TEMPLATES: dict[str, list[str]] = {
         "I need the details of order {order}.",
     ],
     "cancel_order": [
+        "Please drop order {order} entirely, {reason}.", "I want to call off my {prod} purchase.",
+        "I don't want the {prod} anymore, please cancel the order before it ships.",
+        "Can you cancel my pending order? {reason}.", "nix the {prod} order please, {reason}",
         "I want to cancel order {order}.", "Please cancel {order}, {reason}.",
         "Cancel my order please, {reason}.", "Can I cancel the {prod} I just ordered?",
         "I placed {order} by accident, please cancel it.",
@@ -43,6 +50,11 @@ TASK_TEMPLATES: dict[str, list[str]] = {
         "Please cancel the order with the {prod} in it.",
     ],
     "modify_order_address": [
+        "Ship it to {address} instead, it's for order {order}.",
+        "Deliver my {prod} order to {address}, not the address on it.",
+        "I need {order} sent somewhere else: {address}.",
+        "my order should be delivered to {address}",
+        "Redirect my pending {prod} order to {address}.",
         "I need to change the shipping address on {order}.",
         "Can you send {order} to {address} instead?",
         "Please update the delivery address for my pending order to {address}.",
@@ -57,6 +69,9 @@ TASK_TEMPLATES: dict[str, list[str]] = {
         "I want my {prod} order delivered to a different address: {address}.",
     ],
     "modify_order_payment": [
+        "I'd rather pay for my {prod} order with {pay}.",
+        "Use {pay} on order {order} and refund the original payment.",
+        "Can the pending order be paid with {pay} instead?",
         "I want to pay for {order} with {pay} instead.",
         "Change the payment method on {order} to {pay}.",
         "Switch the payment for my pending order to {pay}.",
@@ -69,6 +84,10 @@ TASK_TEMPLATES: dict[str, list[str]] = {
         "Change payment on my order to {pay} please.",
     ],
     "modify_order_items": [
+        "The {prod} I ordered should be {opt} instead, it's still pending.",
+        "In my unshipped order, make the {prod} {opt}.",
+        "I want {opt} for the {prod} in {order} instead of what I chose.",
+        "Can you update the {prod} in my order to {opt}? It hasn't been sent yet.",
         "I want to change the {prod} in {order} to {opt}.",
         "Can I switch the {prod} in my pending order to {opt}?",
         "For {order}, change the {prod} from {opt2} to {opt}.",
@@ -84,6 +103,10 @@ TASK_TEMPLATES: dict[str, list[str]] = {
         "I want to modify an item in an order that's still pending.",
     ],
     "return_items": [
+        "The {prod} is defective, can I send it back for my money?",
+        "I'd like to return my {prod}, it's not what I expected.",
+        "Return the {prod} please, refund to {pay}.",
+        "I want my money back for the {prod} I got.", "Start a return for the {prod} in {order}.",
         "I want to return the {prod} from {order}.",
         "I'd like to return the {prod} and the {prod2}, refund to {pay}.",
         "Return everything from order {order}.",
@@ -102,6 +125,10 @@ TASK_TEMPLATES: dict[str, list[str]] = {
         "I want a full refund for the {prod} I received, put it on {pay}.",
     ],
     "exchange_items": [
+        "I received the {prod} and want to swap it for {opt}.",
+        "Could I get {opt} instead of the {prod} that was delivered?",
+        "The {prod} came but I need {opt}, can I exchange it?",
+        "Replace the {prod} I received with {opt}.",
         "I want to exchange the {prod} I received for {opt}.",
         "The {prod} I got is the wrong size, can I swap it for {opt}?",
         "Exchange the {prod} from {order} for {opt}.",
@@ -118,6 +145,9 @@ TASK_TEMPLATES: dict[str, list[str]] = {
         "Exchange my {prod} for the same thing but {opt}.",
     ],
     "modify_user_address": [
+        "Please save {address} as my new home address.",
+        "The address on my profile is wrong, update it to {address}.",
+        "I relocated, my account address should now be {address}.",
         "I moved, please update my address to {address}.",
         "Change my default address to {address}.", "Update the address on my profile.",
         "My home address changed, the new one is {address}.",
@@ -128,6 +158,8 @@ TASK_TEMPLATES: dict[str, list[str]] = {
         "Can you change my user address to the same one as order {order}?",
     ],
     "account_info": [
+        "Which payment methods are linked to my account?", "What orders are on my account?",
+        "What's stored in my profile?", "What is the address you have on file for me?",
         "What payment methods do I have on file?", "How much is left on my gift card?",
         "What's my gift card balance?", "Can you list all my orders?",
         "What address do you have for me?", "Show me my account details.",
@@ -138,6 +170,8 @@ TASK_TEMPLATES: dict[str, list[str]] = {
         "list my orders and their status", "What's the balance on my gift card?",
     ],
     "product_info": [
+        "Does the {prod} come in {opt}?", "What versions of the {prod} can I get?",
+        "How much is a {prod} with {opt}?", "Do you carry {prod}?",
         "What colors does the {prod} come in?", "Is the {prod} available in {opt}?",
         "How much does the {prod} cost?", "What options are there for the {prod}?",
         "Do you have the {prod} in stock?", "What products do you sell?",
@@ -151,6 +185,7 @@ TASK_TEMPLATES: dict[str, list[str]] = {
 
 TALK_TEMPLATES: dict[str, list[str]] = {
     "greeting": [
+        "hi hi", "hello, good day", "hi folks", "hey, hello",
         "hi", "hello", "hey there", "good morning", "good afternoon", "hiya",
         "hello, anyone there?",
         "hi, I need some help", "hey, can you help me?", "good evening!", "howdy", "hi there!",
@@ -158,18 +193,21 @@ TALK_TEMPLATES: dict[str, list[str]] = {
         "hey, quick question", "hi, is this customer support?", "hello there, good day",
     ],
     "goodbye": [
+        "see you later", "later!", "bye for now", "thanks, bye",
         "bye", "goodbye", "that's all for now", "that's everything, bye", "nothing else, thanks",
         "no, that's it", "have a nice day", "see you", "I'm done", "that will be all",
         "ok bye", "cya", "nothing more, have a good one", "that's all I needed, bye",
         "all set, goodbye", "no, I'm good, bye", "bye, take care", "that's it for today",
     ],
     "thanks": [
+        "thank you!!", "thanks a bunch", "that's very kind, thanks",
         "thanks", "thank you so much", "thx", "ty", "appreciate it", "thanks for the help",
         "great, thank you", "thank you, that's helpful", "cheers", "many thanks",
         "awesome thanks", "thanks a lot", "perfect, thanks!", "I appreciate your help",
         "thank you very much", "thanks, that helps", "ok thank you",
     ],
     "affirm": [
+        "yes, approved", "ok, please go ahead with that",
         "yes", "yes please", "yep", "sure", "go ahead", "confirm", "yes, confirm",
         "that's correct", "correct", "yes that's right", "ok do it", "please proceed",
         "sounds good, go ahead", "absolutely", "yeah", "y", "affirmative", "yes, I confirm",
@@ -177,6 +215,7 @@ TALK_TEMPLATES: dict[str, list[str]] = {
         "yes, that's the one", "yup, proceed", "right", "sure thing", "yes, do it",
     ],
     "deny": [
+        "no, don't change anything", "nope, leave it as it is",
         "no", "nope", "no thanks", "don't do that", "never mind", "wait, no", "stop",
         "that's wrong", "not that one", "no, that's not right", "please don't", "nah",
         "I changed my mind, don't proceed", "no, keep it as is", "hold on, don't confirm",
@@ -215,6 +254,9 @@ TALK_TEMPLATES: dict[str, list[str]] = {
         "is there a human I can talk to?", "transfer me to a human agent now",
     ],
     "complaint": [
+        "I've spent hours on this and got nowhere.",
+        "This has been a nightmare from start to finish.",
+        "Terrible customer service, honestly.",
         "This is ridiculous.", "Worst service ever.", "I'm so frustrated with this store.",
         "Your website is so confusing.", "I've been waiting forever and nobody helps.",
         "I'm really disappointed with the quality of the {prod}.", "This is unacceptable.",

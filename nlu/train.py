@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import hashlib
 import json
@@ -16,10 +17,11 @@ from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import train_test_split
 from tqdm import tqdm
 
-from supportgraph.nlu.dataset import TRAIN_PATH
+from supportgraph.nlu.dataset import HELDOUT_PATH, TRAIN_PATH
 from supportgraph.nlu.embeddings import EMBEDDING_DIM, embed
 from supportgraph.nlu.evaluate import evaluate_heldout
 from supportgraph.nlu.intent import META_FILE, MODEL_FORMAT, OUT_OF_SCOPE, IntentClassifier
+from supportgraph.settings import get_settings
 
 __all__ = ["TrainReport", "ensure_intent_model", "evaluate_heldout", "read_rows", "train_intents"]
 
@@ -119,7 +121,8 @@ def train_intents(data: Path, out: Path, *, progress: bool = True, seed: int = 0
     bar.close()
     report = TrainReport(
         model_dir=str(out), rows=len(texts), train_rows=len(tr), val_rows=len(va), c=c,
-        threshold=float(threshold), accuracy=round(float(accuracy), 4), macro_f1=round(float(macro_f1), 4),
+        threshold=float(threshold), accuracy=round(float(accuracy), 4),
+        macro_f1=round(float(macro_f1), 4),
         seconds=round(time.perf_counter() - start, 1), data_sha256=data_hash(data),
     )
     meta = {**asdict(report), "data": str(data), "trained_at": datetime.now(UTC).isoformat(),
@@ -147,3 +150,21 @@ def ensure_intent_model(models_dir: Path, data: Path = TRAIN_PATH, *,
             return target
     train_intents(data, target, progress=progress)
     return target
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Train the intent model and print its validation and held-out scores."""
+    parser = argparse.ArgumentParser(description="Train the intent classifier.")
+    parser.add_argument("--data", type=Path, default=TRAIN_PATH)
+    parser.add_argument("--out", type=Path, default=get_settings().models_dir / "intent")
+    parser.add_argument("--heldout", type=Path, default=HELDOUT_PATH)
+    parser.add_argument("--confusion", type=Path, help="confusion table path (.md or .csv)")
+    args = parser.parse_args(argv)
+    report = train_intents(args.data, args.out)
+    print(report)  # noqa: T201
+    confusion = args.confusion or args.out / "heldout_confusion.md"
+    print(evaluate_heldout(args.out, args.heldout, confusion))  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()

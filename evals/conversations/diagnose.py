@@ -45,37 +45,49 @@ def segments(transcript: list[dict[str, Any]]) -> list[tuple[str, list[dict[str,
     return out
 
 
-def diagnose(example: dict[str, Any], result: dict[str, Any]) -> tuple[str, str, str]:
-    """The first failing step: `(category, customer message, agent reply)`.
+def request_steps(example: dict[str, Any], result: dict[str, Any]) -> list[tuple[str, ...]]:
+    """Each scripted request as `(tool, category, customer message, agent reply)`.
 
-    A request step passes when the agent holds exactly the gold write for confirmation.
+    A request passes (`ok`) when the agent holds exactly its gold write for confirmation.
     """
     steps = segments(result["transcript"])
-    if "refusal" in example["metadata"]["flows"]:
-        return f"refusal {example['metadata']['refusal']} changed the store", "", ""
-    if steps and not _verified(steps[0][1]):
-        replies = [e["text"] for e in steps[0][1] if e["role"] == "agent"]
-        reply = replies[-1] if replies else ""
-        return f"identity: replied {reply_kind(reply)} instead of verifying", steps[0][0], reply
+    out: list[tuple[str, ...]] = []
     for index, action in enumerate(example["outputs"]["actions"]):
-        position = 1 + 2 * index
+        position, tool = 1 + 2 * index, action["name"]
         if position >= len(steps):
-            return "escalated" if result["escalated"] else "conversation cut short", "", ""
+            out.append((tool, "escalated" if result["escalated"] else "not reached", "", ""))
+            continue
         text, events = steps[position]
         replies = [e["text"] for e in events if e["role"] == "agent"]
         reply = replies[-1] if replies else ""
-        flow_name = action["name"]
         held = [
             next(c for c in reversed(events[:i]) if c["role"] == "call" and c["name"] == e["name"])
             for i, e in enumerate(events)
             if e["role"] == "tool" and e["text"].startswith(HELD)
         ]
+        wrong = _differences(held[-1], action) if held else []
         if not held:
-            return f"{flow_name}: replied {reply_kind(reply)} instead of confirming", text, reply
-        call = held[-1]
-        wrong = _differences(call, action)
-        if wrong:
-            return f"{flow_name}: held a wrong write ({', '.join(wrong)})", text, reply
+            category = f"replied {reply_kind(reply)} instead of confirming"
+        elif wrong:
+            category = f"held a wrong write ({', '.join(wrong)})"
+        else:
+            category = "ok"
+        out.append((tool, category, text, reply))
+    return out
+
+
+def diagnose(example: dict[str, Any], result: dict[str, Any]) -> tuple[str, str, str]:
+    """The first failing step of a failed conversation: `(category, message, agent reply)`."""
+    if "refusal" in example["metadata"]["flows"]:
+        return f"refusal {example['metadata']['refusal']} changed the store", "", ""
+    steps = segments(result["transcript"])
+    if steps and not _verified(steps[0][1]):
+        replies = [e["text"] for e in steps[0][1] if e["role"] == "agent"]
+        reply = replies[-1] if replies else ""
+        return f"identity: replied {reply_kind(reply)} instead of verifying", steps[0][0], reply
+    for tool, category, text, reply in request_steps(example, result):
+        if category != "ok":
+            return f"{tool}: {category}", text, reply
     if not result["hash_ok"]:
         return "every gold write held, yet the store differs", "", ""
     return "must_say missing", "", ""
@@ -125,11 +137,23 @@ def main() -> None:
         if not result["success"]:
             category, text, reply = diagnose(examples[result["task_id"]], result)
             seen[category].append((result["task_id"], text, reply))
+    requests: dict[str, Counter[str]] = defaultdict(Counter)
+    for result in report["results"]:
+        example = examples[result["task_id"]]
+        if segments(result["transcript"]) and _verified(segments(result["transcript"])[0][1]):
+            for tool, category, _, _ in request_steps(example, result):
+                requests[tool][category] += 1
+    print("Requests after a verified identity, by tool: held the gold write / all")
+    for tool, outcomes in sorted(requests.items()):
+        total = sum(outcomes.values())
+        print(f"  {tool}: {outcomes['ok']}/{total} ({outcomes['ok'] / total:.0%})")
+    print("First failing step of each failed conversation:")
     counts = Counter({k: len(v) for k, v in seen.items()})
     for category, count in counts.most_common():
         print(f"{count:4d}  {category}")
         for task_id, text, reply in seen[category][: args.examples]:
-            print(f"        {task_id}: {text}\n          -> {reply[:240]}")
+            flat = " ".join(reply.split())
+            print(f"        {task_id}: {text}\n          -> {flat[:240]}")
 
 
 if __name__ == "__main__":

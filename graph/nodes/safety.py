@@ -29,6 +29,6 @@ async def refuse(state: State) -> dict[str, Any]:
     reason = (state.safety or {}).get("reason", "")
     message = AIMessage(
         content=REFUSAL,
-        response_metadata={"citations": [{"type": "guardrail", "ref": reason}]},
+        response_metadata={"citations": [{"source": "guardrail", "ref": reason}]},
     )
     return {"messages": [message]}

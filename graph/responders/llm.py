@@ -51,7 +51,7 @@ class LLMResponder:
         if not isinstance(reply, AIMessage):
             reply = AIMessage(content=str(reply.content))
         citations = [
-            {"type": "kb", "ref": p["id"]} for p in state.retrieved if p["id"] in reply.text
+            {"source": "kb", "ref": p["id"]} for p in state.retrieved if p["id"] in reply.text
         ]
         reply.response_metadata = {**reply.response_metadata, "responder": self.name}
         if citations:

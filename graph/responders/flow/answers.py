@@ -23,7 +23,7 @@ def product_info(memory: dict[str, Any]) -> Step:
     product_id = next((catalog[n] for n in names if n in catalog), None)
     if product_id is None:
         text = replies.PRODUCT_TYPES.format(count=len(catalog), names=", ".join(catalog))
-        return say(text, cites=[{"type": "tool", "tool": "list_all_product_types", "ref": "all"}])
+        return say(text, cites=[{"source": "tool", "tool": "list_all_product_types", "ref": "all"}])
     product = memory["products"].get(product_id)
     if product is None:
         return call("get_product_details", product_id=product_id)
@@ -44,7 +44,7 @@ def policy_answer(retrieved: list[dict[str, Any]]) -> Step:
     if best is None or best["score"] < MIN_KB_SCORE:
         return say(replies.NOT_SURE)
     text = replies.KB_ANSWER.format(text=best["text"].strip(), title=best["title"])
-    return say(text, cites=[{"type": "kb", "ref": best["id"], "title": best["title"]}])
+    return say(text, cites=[{"source": "kb", "ref": best["id"], "title": best["title"]}])
 
 
 def write_outcome(memory: dict[str, Any], seen: Observation) -> Step:
@@ -55,7 +55,7 @@ def write_outcome(memory: dict[str, Any], seen: Observation) -> Step:
     data, user = seen.data, memory.get("user") or {}
     if seen.name == "modify_user_address":
         text = replies.DONE[seen.name].format(address=format_address(data.get("address", {})))
-        return say(f"{text} {replies.ANYTHING_ELSE}", cites=[{"type": "tool", "tool": seen.name}])
+        return say(f"{text} {replies.ANYTHING_ELSE}", cites=[{"source": "tool", "tool": seen.name}])
     payments = [p for p in data.get("payment_history", []) if p["transaction_type"] == "payment"]
     total = sum(p["amount"] for p in payments)
     gift = any("gift_card" in p["payment_method_id"] for p in payments)

@@ -41,16 +41,20 @@ def say(text: str, *, cites: list[dict[str, Any]] | None = None, asked: str | No
     return Step(text=text, cites=cites or [], asked=asked)
 
 
+# Citations say `source`, never `type`: LangServe's client decodes any dict whose `type` names a
+# message kind ("tool", "ai"...) as that message.
+
+
 def cite_order(order_id: str) -> dict[str, Any]:
     """A citation of an order record."""
-    return {"type": "tool", "tool": "get_order_details", "ref": order_id}
+    return {"source": "tool", "tool": "get_order_details", "ref": order_id}
 
 
 def cite_user(user_id: str) -> dict[str, Any]:
     """A citation of a user record."""
-    return {"type": "tool", "tool": "get_user_details", "ref": user_id}
+    return {"source": "tool", "tool": "get_user_details", "ref": user_id}
 
 
 def cite_product(product_id: str) -> dict[str, Any]:
     """A citation of a product record."""
-    return {"type": "tool", "tool": "get_product_details", "ref": product_id}
+    return {"source": "tool", "tool": "get_product_details", "ref": product_id}

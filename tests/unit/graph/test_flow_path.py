@@ -116,7 +116,7 @@ async def test_that_order_status_cites_the_order_record(commerce: Any) -> None:
     reply = result["messages"][-1]
     assert isinstance(reply, AIMessage)
     assert "delivered" in reply.content
-    assert {"type": "tool", "tool": "get_order_details", "ref": order["order_id"]} in (
+    assert {"source": "tool", "tool": "get_order_details", "ref": order["order_id"]} in (
         reply.response_metadata["citations"]
     )
 
