@@ -2,9 +2,9 @@
 
 Run `python -m supportgraph.nlu.dataset` to rewrite `data/nlu/intents.jsonl` (text, label)
 and `data/nlu/intents_heldout.jsonl` (text, label, source). Training rows come from the
-templates in `nlu.templates` filled with store vocabulary, plus mapped Bitext and CLINC150
-rows. Held-out rows come from other templates, another seed, the held-out fifth of Bitext,
-CLINC150 validation data and τ-bench train/dev task instructions.
+templates in `nlu.templates` and `nlu.templates_talk` filled with store vocabulary, plus
+mapped Bitext and CLINC150 rows. Held-out rows come from other templates, another seed, the
+held-out fifth of Bitext, CLINC150 validation data and τ-bench train/dev task instructions.
 """
 
 from __future__ import annotations
@@ -21,27 +21,58 @@ from supportgraph.nlu.noise import add_noise
 from supportgraph.nlu.public_sets import BITEXT_MAP, bitext_rows, clinc_rows
 from supportgraph.nlu.schema import INTENTS
 from supportgraph.nlu.tau_tasks import tau_rows
-from supportgraph.nlu.templates import TALK_TEMPLATES, TASK_TEMPLATES
+from supportgraph.nlu.templates import TASK_TEMPLATES
 from supportgraph.nlu.templates_heldout import HELDOUT_TEMPLATES
+from supportgraph.nlu.templates_talk import TALK_TEMPLATES
 from supportgraph.nlu.vocab import StoreVocab
-from supportgraph.settings import SHIPPED_DATA_DIR
+from supportgraph.settings import PACKAGE_DIR, SHIPPED_DATA_DIR
 
 NLU_DATA_DIR = SHIPPED_DATA_DIR / "nlu"
 TRAIN_PATH = NLU_DATA_DIR / "intents.jsonl"
 HELDOUT_PATH = NLU_DATA_DIR / "intents_heldout.jsonl"
-DATASETS_DIR = Path(os.environ.get("SUPPORTGRAPH_DATASETS_DIR", "/work/shared/datasets"))
+# The public datasets sit beside the checkout, in ../shared/datasets, unless told otherwise.
+DATASETS_DIR = Path(
+    os.environ.get("SUPPORTGRAPH_DATASETS_DIR", PACKAGE_DIR.parent / "shared" / "datasets")
+)
 TRAIN_SEED, HELDOUT_SEED = 13, 7
 
-INTROS = ["Hi, I'm {name}, zip {zip}. ", "Hello, my name is {name} and my zip code is {zip}. ",
-          "hey this is {name} ({email}). ", "My email is {email}. ", "{name} here, zip {zip}. ",
-          "Hi, ", "Hello! ", "Hey there. ", "Good morning. ", "I have a question about an order. ",
-          "Quick one. ", "I'm writing about something I bought. "]
-OUTROS = [" Thanks.", " Thank you!", " Can you help?", " Please let me know.",
-          " I'm in a bit of a hurry.", " thx", " Appreciate it."]
-BITEXT_CAPS = {"cancel_order": 45, "change_order": 30, "change_shipping_address": 25,
-               "set_up_shipping_address": 30, "track_order": 30, "delivery_period": 20,
-               "track_refund": 15, "check_refund_policy": 35, "check_payment_methods": 15,
-               "contact_human_agent": 45, "contact_customer_service": 20, "complaint": 45}
+INTROS = [
+    "Hi, I'm {name}, zip {zip}. ",
+    "Hello, my name is {name} and my zip code is {zip}. ",
+    "hey this is {name} ({email}). ",
+    "My email is {email}. ",
+    "{name} here, zip {zip}. ",
+    "Hi, ",
+    "Hello! ",
+    "Hey there. ",
+    "Good morning. ",
+    "I have a question about an order. ",
+    "Quick one. ",
+    "I'm writing about something I bought. ",
+]
+OUTROS = [
+    " Thanks.",
+    " Thank you!",
+    " Can you help?",
+    " Please let me know.",
+    " I'm in a bit of a hurry.",
+    " thx",
+    " Appreciate it.",
+]
+BITEXT_CAPS = {
+    "cancel_order": 45,
+    "change_order": 30,
+    "change_shipping_address": 25,
+    "set_up_shipping_address": 30,
+    "track_order": 30,
+    "delivery_period": 20,
+    "track_refund": 15,
+    "check_refund_policy": 35,
+    "check_payment_methods": 15,
+    "contact_human_agent": 45,
+    "contact_customer_service": 20,
+    "complaint": 45,
+}
 
 
 class _Slots(dict):
@@ -57,12 +88,21 @@ class _Slots(dict):
     def __missing__(self, key: str) -> str:
         v, user = self.vocab, self.user
         values = {
-            "order": v.order, "order2": v.order, "pay": v.payment, "address": v.address,
-            "reason": v.reason, "item_id": v.item_id, "name": lambda: v.name(user),
-            "email": lambda: user["email"], "zip": lambda: user["address"]["zip"],
-            "first": lambda: user["name"]["first_name"], "user_id": lambda: user["user_id"],
-            "prod": lambda: self.prod, "prod2": lambda: self.prod2,
-            "opt": lambda: v.option(self.name1), "opt2": lambda: v.option(self.name1),
+            "order": v.order,
+            "order2": v.order,
+            "pay": v.payment,
+            "address": v.address,
+            "reason": v.reason,
+            "item_id": v.item_id,
+            "name": lambda: v.name(user),
+            "email": lambda: user["email"],
+            "zip": lambda: user["address"]["zip"],
+            "first": lambda: user["name"]["first_name"],
+            "user_id": lambda: user["user_id"],
+            "prod": lambda: self.prod,
+            "prod2": lambda: self.prod2,
+            "opt": lambda: v.option(self.name1),
+            "opt2": lambda: v.option(self.name1),
         }
         self[key] = values[key]()
         return self[key]
@@ -81,8 +121,14 @@ def _render(template: str, vocab: StoreVocab, *, compose: bool) -> str:
     return add_noise(text, rng)
 
 
-def generate(templates: dict[str, list[str]], vocab: StoreVocab, per_label: dict[str, int],
-             *, compose_labels: set[str], source: str) -> list[dict]:
+def generate(
+    templates: dict[str, list[str]],
+    vocab: StoreVocab,
+    per_label: dict[str, int],
+    *,
+    compose_labels: set[str],
+    source: str,
+) -> list[dict]:
     """Fill each label's templates until `per_label[label]` distinct messages exist.
 
     Args:
@@ -98,8 +144,9 @@ def generate(templates: dict[str, list[str]], vocab: StoreVocab, per_label: dict
         for _ in range(per_label.get(label, 0) * 20):
             if len(seen) >= per_label.get(label, 0):
                 break
-            text = _render(vocab.rng.choice(templates[label]), vocab,
-                           compose=label in compose_labels)
+            text = _render(
+                vocab.rng.choice(templates[label]), vocab, compose=label in compose_labels
+            )
             if text and text.lower() not in seen:
                 seen.add(text.lower())
                 rows.append({"text": text, "label": label, "source": source})
@@ -115,22 +162,39 @@ def build_training_set(datasets_dir: Path = DATASETS_DIR, seed: int = TRAIN_SEED
     """
     vocab = StoreVocab(random.Random(seed))
     per_label = dict.fromkeys(TASK_TEMPLATES, 190)
-    per_label.update(greeting=110, goodbye=110, thanks=100, affirm=120, deny=110, identify=180,
-                     policy_question=150, human_agent=130, complaint=140, out_of_scope=60)
-    rows = generate(TASK_TEMPLATES, vocab, per_label, compose_labels=set(TASK_TEMPLATES),
-                    source="template")
-    rows += generate(TALK_TEMPLATES, vocab, per_label,
-                     compose_labels={"policy_question", "complaint", "human_agent"},
-                     source="template")
+    per_label.update(
+        greeting=110,
+        goodbye=110,
+        thanks=100,
+        affirm=120,
+        deny=110,
+        identify=180,
+        policy_question=150,
+        human_agent=130,
+        complaint=140,
+        out_of_scope=60,
+    )
+    rows = generate(
+        TASK_TEMPLATES, vocab, per_label, compose_labels=set(TASK_TEMPLATES), source="template"
+    )
+    rows += generate(
+        TALK_TEMPLATES,
+        vocab,
+        per_label,
+        compose_labels={"policy_question", "complaint", "human_agent"},
+        source="template",
+    )
     bitext_oos = {k: 12 for k, v in BITEXT_MAP.items() if v == "out_of_scope"}
-    rows += bitext_rows(datasets_dir, vocab.rng, vocab.order_ids, heldout=False,
-                        per_label=BITEXT_CAPS | bitext_oos)
+    rows += bitext_rows(
+        datasets_dir, vocab.rng, vocab.order_ids, heldout=False, per_label=BITEXT_CAPS | bitext_oos
+    )
     rows += clinc_rows(datasets_dir, vocab.rng, heldout=False, mapped_cap=40, oos_per_intent=3)
     return _finish(rows, vocab.rng)
 
 
-def build_heldout_set(train: list[dict], datasets_dir: Path = DATASETS_DIR,
-                      seed: int = HELDOUT_SEED) -> list[dict]:
+def build_heldout_set(
+    train: list[dict], datasets_dir: Path = DATASETS_DIR, seed: int = HELDOUT_SEED
+) -> list[dict]:
     """Evaluation rows that share no text with `train`.
 
     Args:
@@ -139,11 +203,21 @@ def build_heldout_set(train: list[dict], datasets_dir: Path = DATASETS_DIR,
         seed: Seed for every random choice.
     """
     vocab = StoreVocab(random.Random(seed))
-    rows = generate(HELDOUT_TEMPLATES, vocab, dict.fromkeys(HELDOUT_TEMPLATES, 25),
-                    compose_labels=set(TASK_TEMPLATES), source="template")
+    rows = generate(
+        HELDOUT_TEMPLATES,
+        vocab,
+        dict.fromkeys(HELDOUT_TEMPLATES, 25),
+        compose_labels=set(TASK_TEMPLATES),
+        source="template",
+    )
     rows += tau_rows(vocab.rng)
-    rows += bitext_rows(datasets_dir, vocab.rng, vocab.order_ids, heldout=True,
-                        per_label=dict.fromkeys(BITEXT_MAP, 8))
+    rows += bitext_rows(
+        datasets_dir,
+        vocab.rng,
+        vocab.order_ids,
+        heldout=True,
+        per_label=dict.fromkeys(BITEXT_MAP, 8),
+    )
     rows += clinc_rows(datasets_dir, vocab.rng, heldout=True, mapped_cap=10, oos_per_intent=1)
     seen = {_key(r["text"]) for r in train}
     return _finish([r for r in rows if _key(r["text"]) not in seen], vocab.rng)

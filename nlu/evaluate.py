@@ -64,8 +64,10 @@ def evaluate_heldout(model_dir: Path, heldout_path: Path, out_path: Path) -> Hel
     out_path.parent.mkdir(parents=True, exist_ok=True)
     if out_path.suffix.lower() == ".md":
         lines = [
-            (f"Held-out rows: {report.rows}; accuracy {report.accuracy}; "
-             f"macro-F1 {report.macro_f1}; per source {report.per_source}"),
+            (
+                f"Held-out rows: {report.rows}; accuracy {report.accuracy}; "
+                f"macro-F1 {report.macro_f1}; per source {report.per_source}"
+            ),
             "",
             "| gold \\ predicted | " + " | ".join(labels) + " |",
             "|---" * (len(labels) + 1) + "|",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -35,8 +36,14 @@ class IntentClassifier:
     confidence `1 - best`: the head did not find any intent it is sure of.
     """
 
-    def __init__(self, head: LogisticRegression, *, threshold: float,
-                 meta: dict[str, Any] | None = None, top_k: int = 5) -> None:
+    def __init__(
+        self,
+        head: LogisticRegression,
+        *,
+        threshold: float,
+        meta: dict[str, Any] | None = None,
+        top_k: int = 5,
+    ) -> None:
         """Wrap a fitted head.
 
         Args:
@@ -87,10 +94,20 @@ class IntentClassifier:
         """Write `head.joblib` and `meta.json` into `directory` and return it."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        joblib.dump(self.head, directory / HEAD_FILE)
-        meta = {**self.meta, "labels": self.labels, "threshold": self.threshold,
-                "format": MODEL_FORMAT}
-        (directory / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+        meta = {
+            **self.meta,
+            "labels": self.labels,
+            "threshold": self.threshold,
+            "format": MODEL_FORMAT,
+        }
+        # Each file is written aside and renamed into place, and meta.json (which carries the
+        # data hash) goes last, so a process loading concurrently never reads a torn file.
+        head_tmp = directory / f"{HEAD_FILE}.{os.getpid()}.tmp"
+        meta_tmp = directory / f"{META_FILE}.{os.getpid()}.tmp"
+        joblib.dump(self.head, head_tmp)
+        os.replace(head_tmp, directory / HEAD_FILE)
+        meta_tmp.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+        os.replace(meta_tmp, directory / META_FILE)
         return directory
 
     @classmethod

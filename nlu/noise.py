@@ -6,9 +6,17 @@ import random
 import re
 
 SLANG = [
-    (r"\byou\b", "u"), (r"\byour\b", "ur"), (r"\bplease\b", "pls"), (r"\bthanks\b", "thx"),
-    (r"\bbecause\b", "cuz"), (r"\bI am\b", "im"), (r"\bI'm\b", "im"), (r"\bdon't\b", "dont"),
-    (r"\bcan't\b", "cant"), (r"\bwant to\b", "wanna"), (r"\bgoing to\b", "gonna"),
+    (r"\byou\b", "u"),
+    (r"\byour\b", "ur"),
+    (r"\bplease\b", "pls"),
+    (r"\bthanks\b", "thx"),
+    (r"\bbecause\b", "cuz"),
+    (r"\bI am\b", "im"),
+    (r"\bI'm\b", "im"),
+    (r"\bdon't\b", "dont"),
+    (r"\bcan't\b", "cant"),
+    (r"\bwant to\b", "wanna"),
+    (r"\bgoing to\b", "gonna"),
 ]
 # Tokens that carry entities keep their exact spelling: a typo in an order id or an email
 # would teach nothing about intent and would make the text unrealistic.

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from supportgraph.nlu.catalogue import Catalogue
 
 # Values that are everyday words: read only when a product that has them is also mentioned.
-CONTEXT_WORDS = frozenset("""
+CONTEXT_WORDS = frozenset(
+    """
 small medium large high low portable standard fixed adjustable manual automatic electric gas
 digital analog wired wireless road mountain animals fantasy landscape professional beginner
 expert intermediate woody oriental unisex daylight graphic charcoal fresh
-""".split())
+""".split()
+)
 # Values that only mean something next to their option name: "size 10", "full zipper".
 NAMED_WORDS = frozenset("yes no none full half art light dark basic plain custom men women".split())
 
@@ -101,5 +103,7 @@ def _next_to(text: str, m: re.Match, name: str) -> bool:
     """Whether the option name sits right before or after the matched value."""
     before = text[max(0, m.start() - len(name) - 4) : m.start()].lower()
     after = text[m.end() : m.end() + len(name) + 3].lower()
-    return bool(re.search(rf"\b{re.escape(name.lower())}\s*(?:is|:|=|of)?\s*$", before)
-                or re.match(rf"\s*{re.escape(name.lower())}\b", after))
+    return bool(
+        re.search(rf"\b{re.escape(name.lower())}\s*(?:is|:|=|of)?\s*$", before)
+        or re.match(rf"\s*{re.escape(name.lower())}\b", after)
+    )

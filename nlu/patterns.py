@@ -17,38 +17,59 @@ PHONE_CUE = re.compile(r"\b(?:phone|call|cell|mobile|tel|fax)\b[^.]{0,20}$", re.
 
 REASON_MISTAKE = re.compile(
     r"\bby (?:mistake|accident)\b|\baccidental(?:ly)?\b|\bmistakenly\b|\bin error\b"
-    r"|\bdidn'?t mean to (?:order|buy|place|purchase)\b", re.I)
+    r"|\bdidn'?t mean to (?:order|buy|place|purchase)\b",
+    re.I,
+)
 REASON_UNNEEDED = re.compile(
     r"\bno longer (?:need|needed|want|require)\b|\bnot needed\b"
     r"|\b(?:don'?t|do not|won'?t|will not)\s+(?:really\s+)?(?:need|want)\s+"
     r"(?:it|them|this|that|these|those|the \w+(?: \w+)?)\s+(?:any ?more|after all)\b"
-    r"|\b(?:don'?t|do not|won'?t|will not)\s+need\s+(?:it|them)\b", re.I)
+    r"|\b(?:don'?t|do not|won'?t|will not)\s+need\s+(?:it|them)\b",
+    re.I,
+)
 ALL_ITEMS = re.compile(
     r"\b(?:all|every)\s+(?:of\s+)?(?:the\s+|my\s+)?(?:items?|products?|things)\b"
     r"|\beverything\s+(?:in|from|on|of)\s+(?:the|my|this|that)\s+order\b"
     r"|\b(?:whole|entire|full)\s+order\b"
     r"|\b(?:return|exchange|send back|refund|cancel)\s+(?:it\s+)?(?:all|everything)\b"
-    r"|\ball\s+of\s+them\b", re.I)
+    r"|\ball\s+of\s+them\b",
+    re.I,
+)
 
-BRANDS = {"visa": "visa", "mastercard": "mastercard", "amex": "amex",
-          "americanexpress": "amex", "discovercard": "discover"}
+BRANDS = {
+    "visa": "visa",
+    "mastercard": "mastercard",
+    "amex": "amex",
+    "americanexpress": "amex",
+    "discovercard": "discover",
+}
 SOURCE_WORDS = re.compile(
     r"\b(?P<brand>visa|master\s?card|amex|american express|discover card)\b"
     r"|\b(?P<credit>credit card|debit card)\b"
     r"|\b(?P<gift>gift[\s-]?card|gift certificate|store credit|website credit)\b|\bGC\b(?P<gc>)"
-    r"|\b(?P<paypal>pay\s?pal)\b", re.I)
+    r"|\b(?P<paypal>pay\s?pal)\b",
+    re.I,
+)
 LAST_FOUR = re.compile(
     r"(?:ending\s+(?:in|with)|ends\s+(?:in|with)|last\s+(?:four|4)(?:\s+digits)?"
-    r"(?:\s+(?:is|are|of))?|\*{2,}|x{2,})\s*:?\s*(\d{4})\b", re.I)
+    r"(?:\s+(?:is|are|of))?|\*{2,}|x{2,})\s*:?\s*(\d{4})\b",
+    re.I,
+)
 TARGET_CUE = re.compile(r"\b(?:to|via|using|with|on|onto|into|use)\s+(?:my\s+|the\s+|a\s+)?$", re.I)
 
 MONEY = re.compile(
     r"\$\s?(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{1,2}))?(?!\d)"
     r"|(?<![\w.])(\d+)(?:\.(\d{1,2}))?\s?(?:dollars|bucks|usd)\b"
-    r"|\bUSD\s?(\d+)(?:\.(\d{1,2}))?\b", re.I)
-MONTHS = {name: i % 12 + 1 for i, name in enumerate(
-    "january february march april may june july august september october november december"
-    " jan feb mar apr may jun jul aug sep oct nov dec".split())} | {"sept": 9}
+    r"|\bUSD\s?(\d+)(?:\.(\d{1,2}))?\b",
+    re.I,
+)
+MONTHS = {
+    name: i % 12 + 1
+    for i, name in enumerate(
+        "january february march april may june july august september october november december"
+        " jan feb mar apr may jun jul aug sep oct nov dec".split()
+    )
+} | {"sept": 9}
 DATE_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 DATE_US = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b")
 DATE_MDY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b")
@@ -83,8 +104,13 @@ def payment_hint(text: str) -> dict[str, str] | None:
     hits = []
     for m in SOURCE_WORDS.finditer(text):
         kind = m.lastgroup
-        hint = {"source": "gift_card" if kind in ("gift", "gc") else
-                "paypal" if kind == "paypal" else "credit_card"}
+        hint = {
+            "source": "gift_card"
+            if kind in ("gift", "gc")
+            else "paypal"
+            if kind == "paypal"
+            else "credit_card"
+        }
         if kind == "brand":
             hint["brand"] = BRANDS[re.sub(r"\s+", "", m.group().lower())]
         hits.append((bool(TARGET_CUE.search(text[: m.start()])), m.start(), hint))

@@ -18,14 +18,16 @@ SELF_INTRO = re.compile(
 NAME_THEN_ZIP = re.compile(
     rf"(?<![\w,])({_CAP})\s+({_CAP})\s*(?:,|-|/|\()?\s*(?:(?:from|in)\s+)?"
     r"(?:zip(?:\s*code)?\s*(?:is\s*)?:?\s*)?"
-    r"(\d{5})(?!\d)")
+    r"(\d{5})(?!\d)"
+)
 ZIP_CUE = re.compile(
     r"\b(?:zip|zipcode|postal)\b(?:\s*code)?(?:\s+is|\s*:|\s*#)?\s*(\d{5})(?![\d,.]?\d)", re.I
 )
 BARE_ZIP = re.compile(r"^\W*(?:it'?s\s+|sure,?\s+)?(\d{5})\W*$", re.I)
 
 # Capitalised words that follow "I'm" or "this is" without being a name.
-NOT_NAMES = frozenset("""
+NOT_NAMES = frozenset(
+    """
 a an the and or but so very really just not also still here there now again back sorry
 trying looking writing calling having hoping wondering going getting done ok okay fine good
 great glad happy upset angry frustrated confused unhappy disappointed interested ready sure
@@ -33,7 +35,8 @@ afraid unable able about from with in on at to for of order orders item items my
 that it is was be hello hi hey thanks thank please yes no customer support team help
 street drive avenue road lane suite broadway boulevard way court place city zip email
 code i im speaking btw if as when what where how why who which
-""".split())
+""".split()
+)
 
 
 def _clean(word: str | None) -> str | None:

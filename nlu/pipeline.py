@@ -37,8 +37,9 @@ class NLU:
         self.extractor = extractor
 
     @classmethod
-    def load(cls, models_dir: Path, *, catalogue: Catalogue | None = None,
-             progress: bool = False) -> NLU:
+    def load(
+        cls, models_dir: Path, *, catalogue: Catalogue | None = None, progress: bool = False
+    ) -> NLU:
         """Load (training first if missing or stale) the product NLU from `models_dir`.
 
         Args:

@@ -18,38 +18,79 @@ BITEXT_FILE = "bitext-customer-support/Bitext_Sample_Customer_Support_Training_D
 CLINC_FILE = "clinc150/data_full.json"
 
 BITEXT_MAP: dict[str, str] = {
-    "cancel_order": "cancel_order", "change_order": "modify_order_items",
+    "cancel_order": "cancel_order",
+    "change_order": "modify_order_items",
     "change_shipping_address": "modify_order_address",
-    "set_up_shipping_address": "modify_user_address", "track_order": "order_status",
-    "delivery_period": "order_status", "track_refund": "order_status",
-    "check_refund_policy": "policy_question", "check_payment_methods": "policy_question",
-    "contact_human_agent": "human_agent", "contact_customer_service": "human_agent",
+    "set_up_shipping_address": "modify_user_address",
+    "track_order": "order_status",
+    "delivery_period": "order_status",
+    "track_refund": "order_status",
+    "check_refund_policy": "policy_question",
+    "check_payment_methods": "policy_question",
+    "contact_human_agent": "human_agent",
+    "contact_customer_service": "human_agent",
     "complaint": "complaint",
     # Store-side services this support desk cannot perform.
-    "create_account": "out_of_scope", "delete_account": "out_of_scope",
-    "recover_password": "out_of_scope", "registration_problems": "out_of_scope",
-    "switch_account": "out_of_scope", "newsletter_subscription": "out_of_scope",
-    "place_order": "out_of_scope", "review": "out_of_scope", "get_invoice": "out_of_scope",
-    "check_invoice": "out_of_scope", "edit_account": "out_of_scope",
+    "create_account": "out_of_scope",
+    "delete_account": "out_of_scope",
+    "recover_password": "out_of_scope",
+    "registration_problems": "out_of_scope",
+    "switch_account": "out_of_scope",
+    "newsletter_subscription": "out_of_scope",
+    "place_order": "out_of_scope",
+    "review": "out_of_scope",
+    "get_invoice": "out_of_scope",
+    "check_invoice": "out_of_scope",
+    "edit_account": "out_of_scope",
 }
 CLINC_MAP: dict[str, str] = {
-    "greeting": "greeting", "goodbye": "goodbye", "thank_you": "thanks",
-    "yes": "affirm", "no": "deny", "order_status": "order_status",
+    "greeting": "greeting",
+    "goodbye": "goodbye",
+    "thank_you": "thanks",
+    "yes": "affirm",
+    "no": "deny",
+    "order_status": "order_status",
 }
 # Domains with no overlap with a retail support desk. Banking and credit cards are left out:
 # balances, declined cards and transactions sit too close to gift cards and payments.
-CLINC_OOS_DOMAINS = ("travel", "auto_and_commute", "kitchen_and_dining", "utility", "work",
-                     "small_talk", "home", "meta")
-CLINC_NOT_OOS = {"greeting", "goodbye", "thank_you", "yes", "no", "cancel", "maybe", "repeat",
-                 "order_status", "what_can_i_ask_you", "user_name", "change_user_name"}
+CLINC_OOS_DOMAINS = (
+    "travel",
+    "auto_and_commute",
+    "kitchen_and_dining",
+    "utility",
+    "work",
+    "small_talk",
+    "home",
+    "meta",
+)
+CLINC_NOT_OOS = {
+    "greeting",
+    "goodbye",
+    "thank_you",
+    "yes",
+    "no",
+    "cancel",
+    "maybe",
+    "repeat",
+    "order_status",
+    "what_can_i_ask_you",
+    "user_name",
+    "change_user_name",
+}
 
 
 def _held_out(text: str) -> bool:
     return hashlib.sha256(text.encode()).digest()[0] % 5 == 0
 
 
-def bitext_rows(root: Path, rng: random.Random, order_ids: list[str], *, heldout: bool,
-                per_label: dict[str, int]) -> list[dict]:
+def bitext_rows(
+    root: Path,
+    rng: random.Random,
+    order_ids: list[str],
+    *,
+    heldout: bool,
+    per_label: dict[str, int],
+) -> list[dict]:
     """Mapped Bitext rows, at most `per_label[source intent]` each.
 
     Args:
@@ -72,8 +113,9 @@ def bitext_rows(root: Path, rng: random.Random, order_ids: list[str], *, heldout
     return out
 
 
-def clinc_rows(root: Path, rng: random.Random, *, heldout: bool, mapped_cap: int,
-               oos_per_intent: int) -> list[dict]:
+def clinc_rows(
+    root: Path, rng: random.Random, *, heldout: bool, mapped_cap: int, oos_per_intent: int
+) -> list[dict]:
     """Mapped CLINC150 rows plus out-of-scope rows (the `oos` split and unrelated domains).
 
     Args:

@@ -14,18 +14,50 @@ NEUTRAL_PHRASES = re.compile(
     r"|no longer (?:need|needed|want|required)|(?:i'?d|would) like to|can you help|help me)\b",
     re.I,
 )
-LEXICON_UPDATES: dict[str, float] = {
-    "cancel": 0.0, "cancelled": 0.0, "canceled": 0.0, "cancellation": 0.0,
-    # Product defects that the general lexicon does not know.
-    "overcharged": -2.0, "chipped": -1.2, "leaking": -1.5, "leaks": -1.3, "cracked": -1.5,
-    "malfunctioning": -1.8, "unusable": -2.0, "ripoff": -2.5, "late": -0.8,
+# Product defects that the general lexicon does not know.
+LEXICON_ADDITIONS: dict[str, float] = {
+    "overcharged": -2.0,
+    "chipped": -1.2,
+    "leaking": -1.5,
+    "leaks": -1.3,
+    "cracked": -1.5,
+    "malfunctioning": -1.8,
+    "unusable": -2.0,
+    "ripoff": -2.5,
+    "late": -0.8,
 }
+# Words dropped from the lexicon. "cancel" is a routine request here. Catalogue words are
+# scored too: size "L" reads as +2.0, "Smart Watch" and "Indoor Security Camera" as praise,
+# "Dumbbell Set" and "15 bar pressure" as insults. "hard" and "low" stay: they are more often
+# about the experience than a variant. Entries are removed rather than set to 0, because VADER
+# still pushes a zero-valued word in capitals ("size L") towards negative.
+NEUTRAL_WORDS = (
+    "cancel",
+    "cancelled",
+    "canceled",
+    "cancellation",
+    "l",
+    "smart",
+    "security",
+    "natural",
+    "fresh",
+    "warm",
+    "brightness",
+    "cleaner",
+    "amazon",
+    "difficulty",
+    "dumbbell",
+    "pressure",
+    "grey",
+)
 
 
 @lru_cache(maxsize=1)
 def _analyzer() -> SentimentIntensityAnalyzer:
     analyzer = SentimentIntensityAnalyzer()
-    analyzer.lexicon.update(LEXICON_UPDATES)
+    analyzer.lexicon.update(LEXICON_ADDITIONS)
+    for word in NEUTRAL_WORDS:
+        analyzer.lexicon.pop(word, None)
     return analyzer
 
 

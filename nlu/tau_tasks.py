@@ -38,8 +38,10 @@ META = re.compile(
 REQUEST = re.compile(r"cancel|refund|return|exchange|change|modify|switch|swap|not receive", re.I)
 _SWAP = r"For (#W\d+), {verb} ([\w\- ]+?) (\{{.*?\}}) to (\{{.*?\}})"
 CLAUSES = [
-    ("return_delivered_order_items",
-     re.compile(r"Return (#W\d+) via (\w+): ([^.]*?);\s*(?:For|Cancel|Return|$)")),
+    (
+        "return_delivered_order_items",
+        re.compile(r"Return (#W\d+) via (\w+): ([^.]*?);\s*(?:For|Cancel|Return|$)"),
+    ),
     ("cancel_pending_order", re.compile(r"Cancel order (#W\d+) because ([a-z ]+)\.")),
     ("exchange_delivered_order_items", re.compile(_SWAP.format(verb="exchange"))),
     ("modify_pending_order_items", re.compile(_SWAP.format(verb="modify"))),
@@ -47,9 +49,17 @@ CLAUSES = [
     ("modify_pending_order_payment", re.compile(r"For (#W\d+), change payment to (\w+)\.")),
 ]
 # The customer reads their own side of the story; these swaps turn "you" into "I".
-SWAPS = [(r"\byou've\b", "I've"), (r"\byou're\b", "I'm"), (r"\byou'll\b", "I'll"),
-         (r"\byou'd\b", "I'd"), (r"\byour\b", "my"), (r"\byourself\b", "myself"),
-         (r"\byou are\b", "I am"), (r"\byou were\b", "I was"), (r"\byou\b", "I")]
+SWAPS = [
+    (r"\byou've\b", "I've"),
+    (r"\byou're\b", "I'm"),
+    (r"\byou'll\b", "I'll"),
+    (r"\byou'd\b", "I'd"),
+    (r"\byour\b", "my"),
+    (r"\byourself\b", "myself"),
+    (r"\byou are\b", "I am"),
+    (r"\byou were\b", "I was"),
+    (r"\byou\b", "I"),
+]
 
 
 def _first_person(text: str) -> str:
@@ -77,29 +87,53 @@ def _message(kind: str, m: re.Match, rng: random.Random) -> str:
         names = [re.sub(r"\s*\{.*?\}", "", i).strip().lower() for i in m.group(3).split(";")]
         items = " and the ".join(dict.fromkeys(n for n in names if n))
         pay = _payment(m.group(2), rng)
-        return rng.choice([f"I want to return the {items} from {order}, refund to {pay}.",
-                           f"I got order {order} but I'm sending back the {items}. Money to {pay}.",
-                           f"the {items} from {order} need to go back, refund {pay} please"])
+        return rng.choice(
+            [
+                f"I want to return the {items} from {order}, refund to {pay}.",
+                f"I got order {order} but I'm sending back the {items}. Money to {pay}.",
+                f"the {items} from {order} need to go back, refund {pay} please",
+            ]
+        )
     if kind == "cancel_pending_order":
-        return rng.choice([f"Please cancel order {order}, it was {m.group(2)}.",
-                           f"I need to cancel {order} because it's {m.group(2)}.",
-                           f"{order} - cancel it please, {m.group(2)}"])
+        return rng.choice(
+            [
+                f"Please cancel order {order}, it was {m.group(2)}.",
+                f"I need to cancel {order} because it's {m.group(2)}.",
+                f"{order} - cancel it please, {m.group(2)}",
+            ]
+        )
     if kind in ("exchange_delivered_order_items", "modify_pending_order_items"):
         target = _opts(m.group(4)) or "a different version"
         item = f"{m.group(2).lower()} ({_opts(m.group(3))})"
         if kind.startswith("exchange"):
-            return rng.choice([f"For {order}, I'd like to exchange the {item} to {target}.",
-                               f"I received the {item} in {order}, can I swap it for {target}?"])
-        return rng.choice([f"For {order}, I'd like to change the {item} to {target}.",
-                           f"{order} hasn't shipped, so please make the {item} {target}."])
+            return rng.choice(
+                [
+                    f"For {order}, I'd like to exchange the {item} to {target}.",
+                    f"I received the {item} in {order}, can I swap it for {target}?",
+                ]
+            )
+        return rng.choice(
+            [
+                f"For {order}, I'd like to change the {item} to {target}.",
+                f"{order} hasn't shipped, so please make the {item} {target}.",
+            ]
+        )
     if kind == "modify_pending_order_address":
         a = ast.literal_eval(m.group(2))
         where = f"{a['address1']}, {a['address2']}, {a['city']}, {a['state']} {a['zip']}"
-        return rng.choice([f"Can you ship {order} to {where}?",
-                           f"{order} should be delivered to {where} instead."])
+        return rng.choice(
+            [
+                f"Can you ship {order} to {where}?",
+                f"{order} should be delivered to {where} instead.",
+            ]
+        )
     pay = _payment(m.group(2), rng)
-    return rng.choice([f"Can I pay for {order} with {pay} instead?",
-                       f"I want {order} charged to {pay} rather than what I used."])
+    return rng.choice(
+        [
+            f"Can I pay for {order} with {pay} instead?",
+            f"I want {order} charged to {pay} rather than what I used.",
+        ]
+    )
 
 
 def _free_form(rest: str) -> str:
@@ -108,8 +142,11 @@ def _free_form(rest: str) -> str:
     return _first_person(" ".join(sentences[:2]))
 
 
-def tau_rows(rng: random.Random, files: tuple[str, ...] = ("tasks_train.json", "tasks_dev.json"),
-             retail_dir: Path = RETAIL_DIR) -> list[dict]:
+def tau_rows(
+    rng: random.Random,
+    files: tuple[str, ...] = ("tasks_train.json", "tasks_dev.json"),
+    retail_dir: Path = RETAIL_DIR,
+) -> list[dict]:
     """One labelled message per usable task: persona introduction plus first request.
 
     Args:
@@ -125,7 +162,7 @@ def tau_rows(rng: random.Random, files: tuple[str, ...] = ("tasks_train.json", "
             persona = PERSONA.match(task["instruction"])
             if not names or not persona:
                 continue
-            rest = task["instruction"][persona.end():]
+            rest = task["instruction"][persona.end() :]
             hits = [(m.start(), kind, m) for kind, rx in CLAUSES if (m := rx.search(rest))]
             if hits:
                 _, kind, m = min(hits, key=lambda h: h[0])
@@ -137,8 +174,11 @@ def tau_rows(rng: random.Random, files: tuple[str, ...] = ("tasks_train.json", "
             else:
                 continue
             who = persona.group(1)
-            intro = (f"Hi, I'm {who}, zip {persona.group(3)}." if persona.group(2) == "zip code"
-                     else f"Hi, this is {who} ({persona.group(3)}).")
+            intro = (
+                f"Hi, I'm {who}, zip {persona.group(3)}."
+                if persona.group(2) == "zip code"
+                else f"Hi, this is {who} ({persona.group(3)})."
+            )
             label = ACTION_LABELS[names[0]]
             out.append({"text": f"{intro} {body}", "label": label, "source": source})
     return out

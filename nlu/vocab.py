@@ -12,12 +12,20 @@ from supportgraph.settings import SHIPPED_DATA_DIR
 RETAIL_DIR = SHIPPED_DATA_DIR / "retail"
 
 REASONS_MISTAKE = [
-    "I ordered it by mistake", "it was ordered by mistake", "I placed it by accident",
-    "I accidentally ordered it", "ordered by mistake", "I clicked buy by mistake",
+    "I ordered it by mistake",
+    "it was ordered by mistake",
+    "I placed it by accident",
+    "I accidentally ordered it",
+    "ordered by mistake",
+    "I clicked buy by mistake",
 ]
 REASONS_UNNEEDED = [
-    "I don't need it anymore", "I no longer need it", "no longer needed",
-    "I don't need the items anymore", "I found something else", "I won't need it after all",
+    "I don't need it anymore",
+    "I no longer need it",
+    "no longer needed",
+    "I don't need the items anymore",
+    "I found something else",
+    "I won't need it after all",
 ]
 CARD_WORDS = ["visa", "mastercard", "credit card", "card"]
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-__all__ = ["DATASET_PATH", "load_examples"]
-
 import json
 from pathlib import Path
 from typing import Any
+
+__all__ = ["DATASET_PATH", "load_examples"]
 
 DATASET_PATH = Path(__file__).resolve().parent.parent / "datasets" / "conversations.jsonl"
 """Where `build` writes the dataset, one LangSmith example per line."""

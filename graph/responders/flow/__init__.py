@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from langchain_core.messages import HumanMessage
@@ -37,8 +36,8 @@ CUSTOMER_GOALS: dict[str, Callable[..., Step]] = {
     "cancel_order": goals.cancel_order,
     "modify_order_address": goals.modify_order_address,
     "modify_order_payment": goals.modify_order_payment,
-    "modify_order_items": partial(goals.change_items, exchange=False),
-    "exchange_items": partial(goals.change_items, exchange=True),
+    "modify_order_items": goals.change_items,
+    "exchange_items": goals.change_items,
     "return_items": goals.return_items,
     "modify_user_address": goals.modify_user_address,
 }

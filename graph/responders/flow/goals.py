@@ -85,7 +85,10 @@ def modify_order_address(memory: dict[str, Any], customer: Customer) -> Step:
 
 
 def modify_user_address(memory: dict[str, Any], customer: Customer) -> Step:
-    """Change the customer's default address."""
+    """Change the customer's default address, or an order's when the customer named one."""
+    slots = memory["slots"]
+    if slots.get("order_id") and not slots.get("carried"):
+        return modify_order_address(memory, customer)
     address, step = _new_address(memory, customer)
     if step:
         return step
@@ -141,7 +144,9 @@ def return_items(memory: dict[str, Any], customer: Customer) -> Step:
     if method is None and memory["slots"].get("refund_to_original"):
         method = original
     gift_cards = [
-        m for m, v in user.get("payment_methods", {}).items() if v["source"] == "gift_card"
+        m
+        for m, v in user.get("payment_methods", {}).items()
+        if v["source"] == "gift_card" and m != original
     ]
     if method is None or (method != original and method not in gift_cards):
         original_text = describe_method(original, user)
@@ -161,15 +166,19 @@ def return_items(memory: dict[str, Any], customer: Customer) -> Step:
     )
 
 
-def change_items(memory: dict[str, Any], customer: Customer, *, exchange: bool) -> Step:
-    """Swap items for other options of the same product: pending modify or delivered exchange."""
-    status = "delivered" if exchange else "pending"
-    order, step = resolve_order(memory, customer, (status,))
+def change_items(memory: dict[str, Any], customer: Customer) -> Step:
+    """Swap items for other options of the same product.
+
+    The order's status decides the tool: a pending order is modified, a delivered one is
+    exchanged, whichever word the customer used.
+    """
+    order, step = resolve_order(memory, customer, ("pending", "delivered"))
     if step:
         return step
     assert order is not None
-    if step := wrong_status(order, (status,), "exchanged" if exchange else "changed"):
+    if step := wrong_status(order, ("pending", "delivered"), "changed or exchanged"):
         return step
+    exchange = order["status"] == "delivered"
     slots = memory["slots"]
     items = select_items(order, slots)
     if not items:
@@ -200,6 +209,8 @@ def change_items(memory: dict[str, Any], customer: Customer, *, exchange: bool) 
         return step
     user = memory["user"]
     method = resolve_method(slots, user)
+    if method is None and slots.get("refund_to_original"):
+        method = original_method(order)
     if method is None:
         purpose = "pay or receive the price difference"
         return say(

@@ -45,7 +45,11 @@ INFORMATION_GOALS = frozenset({"order_status", "account_info", "product_info", "
 ACTION_GOALS = GOALS - INFORMATION_GOALS
 """Goals that end with a write."""
 
-ORIGINAL_METHOD = re.compile(r"\b(original|same) (payment|method|card|account)", re.I)
+ORIGINAL_METHOD = re.compile(
+    r"\b(original|same|initial) (form of payment|payment|method|card|account)|"
+    r"\b(the one|the card|the method) i (paid|used|ordered) with",
+    re.I,
+)
 STATUS_WORD = re.compile(r"\b(pending|delivered|processed|cancell?ed)\b", re.I)
 
 SLOT_ENTITIES = (
@@ -53,11 +57,18 @@ SLOT_ENTITIES = (
     "payment_method_id",
     "payment_hint",
     "product_types",
-    "options",
-    "option_values",
+    "product_mentions",
     "item_ids",
     "all_items",
 )
+"""Entities that replace the slot of the same name."""
+
+SAME_ITEM = re.compile(
+    r"\b(same (options|one|item|model|kind|version)|identical|exact same|brand[- ]new one|"
+    r"replacement)\b",
+    re.I,
+)
+BOTH = re.compile(r"\b(both|each of (them|the))\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -136,6 +147,8 @@ def absorb_turn(
     if switch and not (answering and intent in INFORMATION_GOALS):
         # The order in focus carries over: "where is #W1?" then "cancel it" means #W1.
         kept = {k: v for k, v in memory["slots"].items() if k == "order_id"}
+        if kept:
+            kept["carried"] = True
         memory["goal"], memory["slots"], memory["asked"] = intent, kept, None
     for key in ("email", "first_name", "last_name", "zip"):
         if entities.get(key):
@@ -144,6 +157,7 @@ def absorb_turn(
     order_ids = entities.get("order_ids") or []
     if order_ids:
         slots["order_id"] = order_ids[0]
+        slots.pop("carried", None)
         if len(order_ids) > 1:
             slots["other_order_ids"] = order_ids[1:]
     # "Yes" to "shall I refund the original payment method?" names that method.
@@ -156,6 +170,16 @@ def absorb_turn(
     for key in SLOT_ENTITIES:
         if entities.get(key):
             slots[key] = entities[key]
+    # Option values add up over a conversation ("glass", then "2 liters"); later ones win.
+    if entities.get("option_values"):
+        slots["option_values"] = [*slots.get("option_values", []), *entities["option_values"]]
+    for key in ("options", "product_options"):
+        if entities.get(key):
+            slots[key] = {**slots.get(key, {}), **entities[key]}
+    if SAME_ITEM.search(text):
+        slots["same_item"] = True
+    if BOTH.search(text):
+        slots["both"] = True
     if entities.get("address"):
         # An address often arrives in pieces over several messages.
         slots["address"] = {**memory["slots"].get("address", {}), **entities["address"]}

@@ -33,7 +33,8 @@ def resolve_order(
     order_id = slots.get("order_id")
     if order_id:
         if order_id not in customer["order_ids"]:
-            slots.pop("order_id")
+            # The request was about that order: drop it, so a later "yes" acts on nothing.
+            memory["goal"], memory["slots"] = None, {}
             listing = ", ".join(customer["order_ids"]) or "none"
             return None, say(replies.NOT_YOURS.format(order_id=order_id, orders=listing))
         if order_id not in orders:

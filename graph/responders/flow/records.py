@@ -16,19 +16,24 @@ def describe_items(order: dict[str, Any]) -> str:
 def select_items(order: dict[str, Any], slots: dict[str, Any]) -> list[dict[str, Any]]:
     """The order's items the customer named: by item id, product type, or all of them.
 
-    Where several items share a product type, option values the customer mentioned pick one.
+    A product named twice, or "both", takes two of its items; where fewer are wanted than the
+    order has, the items whose current options the customer mentioned first are taken.
     """
     items = order.get("items", [])
     if slots.get("item_ids"):
         return [i for i in items if i["item_id"] in slots["item_ids"]]
     if slots.get("all_items"):
         return list(items)
+    mentions = [
+        p.lower() for p in slots.get("product_mentions") or slots.get("product_types") or []
+    ]
     chosen: list[dict[str, Any]] = []
-    mentioned = {str(v).lower() for v in _mentioned_values(slots)}
-    for product in slots.get("product_types") or []:
-        same = [i for i in items if i["name"].lower() == product.lower() and i not in chosen]
-        if len(same) > 1 and mentioned:
-            same = [max(same, key=lambda i: _overlap(i["options"], mentioned))]
+    for product in dict.fromkeys(mentions):
+        same = [i for i in items if i["name"].lower() == product]
+        wanted = len(same) if slots.get("both") else mentions.count(product)
+        if len(same) > wanted:
+            values = [v.lower() for v in mentioned_values(slots, product)]
+            same = sorted(same, key=lambda item: _first_mention(item, values))[:wanted]
         chosen.extend(same)
     return chosen
 
@@ -36,18 +41,49 @@ def select_items(order: dict[str, Any], slots: dict[str, Any]) -> list[dict[str,
 def target_options(
     item: dict[str, Any], product: dict[str, Any], slots: dict[str, Any]
 ) -> dict[str, str]:
-    """The item's options with every mentioned value that differs from its current one."""
+    """The item's options after the change the customer asked for.
+
+    A value the customer tied to an option name ("frame color black") changes that option
+    only; a bare value changes the option it belongs to, or, when several options share it,
+    those whose current value differs. Later mentions win. "The same one" keeps every option.
+    """
+    if slots.get("same_item"):
+        return dict(item["options"])
     values_by_option: dict[str, set[str]] = {}
     for variant in product["variants"].values():
         for option, value in variant["options"].items():
             values_by_option.setdefault(option, set()).add(str(value))
+    named = {k: str(v) for k, v in (slots.get("options") or {}).items() if k in item["options"]}
     target = dict(item["options"])
-    for value in _mentioned_values(slots):
-        for option, values in values_by_option.items():
-            match = next((v for v in values if v.lower() == str(value).lower()), None)
-            if match is not None and match != item["options"].get(option):
-                target[option] = match
+    for value in mentioned_values(slots, item["name"]):
+        owners = [o for o, vs in values_by_option.items() if _same(value, vs)]
+        tied = [o for o in owners if _same(named.get(o, ""), {value})]
+        if tied:
+            owners = tied
+        elif len(owners) > 1:
+            owners = [o for o in owners if not _same(item["options"][o], {value})]
+        for option in owners:
+            target[option] = next(v for v in values_by_option[option] if v.lower() == value.lower())
+    for option, value in named.items():
+        match = next(
+            (v for v in values_by_option.get(option, ()) if v.lower() == value.lower()), None
+        )
+        if match is not None:
+            target[option] = match
     return target
+
+
+def mentioned_values(slots: dict[str, Any], product: str) -> list[str]:
+    """Option values the customer mentioned for this product, in order.
+
+    Values said next to the product's name come from `product_options`; without it, every
+    mentioned value counts.
+    """
+    grouped = {k.lower(): v for k, v in (slots.get("product_options") or {}).items()}
+    if product.lower() in grouped:
+        return [str(v) for v in grouped[product.lower()]]
+    values = [str(v) for v in slots.get("option_values") or []]
+    return values + [str(v) for v in (slots.get("options") or {}).values() if str(v) not in values]
 
 
 def find_variant(product: dict[str, Any], options: dict[str, str]) -> dict[str, Any] | None:
@@ -117,11 +153,11 @@ def format_address(address: dict[str, Any]) -> str:
     return ", ".join(str(address[k]) for k in keys if address.get(k))
 
 
-def _mentioned_values(slots: dict[str, Any]) -> list[str]:
-    values = list(slots.get("option_values") or [])
-    values += [v for v in (slots.get("options") or {}).values() if v not in values]
-    return values
+def _same(value: str, values: set[str] | dict[str, Any]) -> bool:
+    return str(value).lower() in {str(v).lower() for v in values}
 
 
-def _overlap(options: dict[str, Any], mentioned: set[str]) -> int:
-    return sum(str(v).lower() in mentioned for v in options.values())
+def _first_mention(item: dict[str, Any], values: list[str]) -> int:
+    """Where the earliest mentioned value among the item's current options was said."""
+    current = {str(v).lower() for v in item["options"].values()}
+    return next((i for i, v in enumerate(values) if v in current), len(values))

@@ -15,8 +15,13 @@ from supportgraph.nlu.vocab import StoreVocab
 
 def _rows(seed: int) -> list[dict]:
     vocab = StoreVocab(random.Random(seed))
-    return generate(TASK_TEMPLATES, vocab, dict.fromkeys(TASK_TEMPLATES, 5),
-                    compose_labels=set(TASK_TEMPLATES), source="template")
+    return generate(
+        TASK_TEMPLATES,
+        vocab,
+        dict.fromkeys(TASK_TEMPLATES, 5),
+        compose_labels=set(TASK_TEMPLATES),
+        source="template",
+    )
 
 
 def test_that_generation_is_seeded_and_uses_product_labels() -> None:

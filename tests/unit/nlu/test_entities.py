@@ -14,8 +14,10 @@ def extract():
 
 
 def test_that_order_ids_are_normalised_and_kept_apart_from_zips_and_items(extract) -> None:
-    got = extract("Hi, I'm Omar Anderson, zip 19031. Return the item 9624127908 from W6067464 "
-                  "and check order 7654321 and #W2166301")
+    got = extract(
+        "Hi, I'm Omar Anderson, zip 19031. Return the item 9624127908 from W6067464 "
+        "and check order 7654321 and #W2166301"
+    )
     assert got["order_ids"] == ["#W6067464", "#W7654321", "#W2166301"]
     assert got["zip"] == "19031"
     assert got["item_ids"] == ["9624127908"]
@@ -34,26 +36,33 @@ def test_that_a_known_product_id_is_a_product_not_an_item(extract) -> None:
     assert got["item_ids"] == ["1323134954"]
 
 
-@pytest.mark.parametrize("text, email", [
-    ("my email is James.Li+shop@Example.com.", "james.li+shop@example.com"),
-    ("it's mia.jackson5798@example.com", "mia.jackson5798@example.com"),
-    ("reach me: first.middle.last@sub.domain.org, thanks", "first.middle.last@sub.domain.org"),
-])
+@pytest.mark.parametrize(
+    "text, email",
+    [
+        ("my email is James.Li+shop@Example.com.", "james.li+shop@example.com"),
+        ("it's mia.jackson5798@example.com", "mia.jackson5798@example.com"),
+        ("reach me: first.middle.last@sub.domain.org, thanks", "first.middle.last@sub.domain.org"),
+    ],
+)
 def test_that_emails_with_dots_and_plus_are_read_lower_cased(extract, text, email) -> None:
     got = extract(text)
     assert got["email"] == email
     assert "first_name" not in got
 
 
-@pytest.mark.parametrize("text, first, last, zip_code", [
-    ("my name is Yusuf Hernandez", "Yusuf", "Hernandez", None),
-    ("I'm Yusuf Hernandez and I need help", "Yusuf", "Hernandez", None),
-    ("Yusuf Hernandez, 80265", "Yusuf", "Hernandez", "80265"),
-    ("my name is yusuf hernandez, zip code is 80265", "Yusuf", "Hernandez", "80265"),
-    ("Hi Lei Li here, my zip is 28249", "Lei", "Li", "28249"),
-])
-def test_that_names_and_zips_are_read_from_introductions(extract, text, first, last,
-                                                         zip_code) -> None:
+@pytest.mark.parametrize(
+    "text, first, last, zip_code",
+    [
+        ("my name is Yusuf Hernandez", "Yusuf", "Hernandez", None),
+        ("I'm Yusuf Hernandez and I need help", "Yusuf", "Hernandez", None),
+        ("Yusuf Hernandez, 80265", "Yusuf", "Hernandez", "80265"),
+        ("my name is yusuf hernandez, zip code is 80265", "Yusuf", "Hernandez", "80265"),
+        ("Hi Lei Li here, my zip is 28249", "Lei", "Li", "28249"),
+    ],
+)
+def test_that_names_and_zips_are_read_from_introductions(
+    extract, text, first, last, zip_code
+) -> None:
     got = extract(text)
     assert (got.get("first_name"), got.get("last_name"), got.get("zip")) == (first, last, zip_code)
 
@@ -65,37 +74,56 @@ def test_that_capitalised_words_after_im_are_not_names(extract) -> None:
 
 def test_that_a_full_address_is_split_into_fields(extract) -> None:
     got = extract("Please ship #W2466703 to 629 Sunset Drive, Suite 581, San Diego, CA 92159")
-    assert got["address"] == {"address1": "629 Sunset Drive", "address2": "Suite 581",
-                              "city": "San Diego", "state": "CA", "zip": "92159",
-                              "country": "USA"}
+    assert got["address"] == {
+        "address1": "629 Sunset Drive",
+        "address2": "Suite 581",
+        "city": "San Diego",
+        "state": "CA",
+        "zip": "92159",
+        "country": "USA",
+    }
     assert "zip" not in got
     assert got["order_ids"] == ["#W2466703"]
 
 
 def test_that_a_lower_case_address_without_commas_is_read(extract) -> None:
     got = extract("new address 580 broadway suite 162 denver co 80265")
-    assert got["address"] == {"address1": "580 Broadway", "address2": "Suite 162",
-                              "city": "Denver", "state": "CO", "zip": "80265", "country": "USA"}
+    assert got["address"] == {
+        "address1": "580 Broadway",
+        "address2": "Suite 162",
+        "city": "Denver",
+        "state": "CO",
+        "zip": "80265",
+        "country": "USA",
+    }
 
 
-@pytest.mark.parametrize("text, reason", [
-    ("cancel it, I ordered it by mistake", "ordered by mistake"),
-    ("I accidentally placed this order", "ordered by mistake"),
-    ("please cancel, I don't need it anymore", "no longer needed"),
-    ("it's no longer needed", "no longer needed"),
-    ("I don't need help with that", None),
-])
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("cancel it, I ordered it by mistake", "ordered by mistake"),
+        ("I accidentally placed this order", "ordered by mistake"),
+        ("please cancel, I don't need it anymore", "no longer needed"),
+        ("it's no longer needed", "no longer needed"),
+        ("I don't need help with that", None),
+    ],
+)
 def test_that_reasons_map_to_the_two_accepted_values(extract, text, reason) -> None:
     assert extract(text).get("reason") == reason
 
 
-@pytest.mark.parametrize("text, hint", [
-    ("refund to my visa ending in 1234", {"source": "credit_card", "brand": "visa",
-                                          "last_four": "1234"}),
-    ("put it on my gift card", {"source": "gift_card"}),
-    ("switch from my credit card to PayPal", {"source": "paypal"}),
-    ("the card ending with 9999", {"source": "credit_card", "last_four": "9999"}),
-])
+@pytest.mark.parametrize(
+    "text, hint",
+    [
+        (
+            "refund to my visa ending in 1234",
+            {"source": "credit_card", "brand": "visa", "last_four": "1234"},
+        ),
+        ("put it on my gift card", {"source": "gift_card"}),
+        ("switch from my credit card to PayPal", {"source": "paypal"}),
+        ("the card ending with 9999", {"source": "credit_card", "last_four": "9999"}),
+    ],
+)
 def test_that_payment_hints_name_the_kind_of_method(extract, text, hint) -> None:
     assert extract(text)["payment_hint"] == hint
 

@@ -13,25 +13,30 @@ from supportgraph.nlu.pipeline import NLU
 from supportgraph.nlu.schema import INTENTS, Understanding
 
 
-@pytest.mark.parametrize("text, intent", [
-    ("Hi there!", "greeting"),
-    ("thank you so much", "thanks"),
-    ("yes, go ahead", "affirm"),
-    ("my email is mia.jackson5798@example.com", "identify"),
-    ("I want to cancel order #W1234567, I ordered it by mistake", "cancel_order"),
-    ("Where is my order #W2611340? It hasn't arrived", "order_status"),
-    ("I'd like to return the water bottle I received last week", "return_items"),
-    ("I want to talk to a human agent", "human_agent"),
-    ("What is your return policy?", "policy_question"),
-    ("what's the weather like in Paris tomorrow?", "out_of_scope"),
-])
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("Hi there!", "greeting"),
+        ("thank you so much", "thanks"),
+        ("yes, go ahead", "affirm"),
+        ("my email is mia.jackson5798@example.com", "identify"),
+        ("I want to cancel order #W1234567, I ordered it by mistake", "cancel_order"),
+        ("Where is my order #W2611340? It hasn't arrived", "order_status"),
+        ("I'd like to return the water bottle I received last week", "return_items"),
+        ("I want to talk to a human agent", "human_agent"),
+        ("What is your return policy?", "policy_question"),
+        ("what's the weather like in Paris tomorrow?", "out_of_scope"),
+    ],
+)
 def test_that_clear_messages_get_their_intent(nlu: NLU, text: str, intent: str) -> None:
     assert nlu.understand(text).intent == intent
 
 
 def test_that_understanding_carries_entities_sentiment_and_ranking(nlu: NLU) -> None:
-    result = nlu.understand("Hi, I'm Omar Anderson, zip 19031. I want to return the wall clock "
-                            "from #W6067464, it arrived broken.")
+    result = nlu.understand(
+        "Hi, I'm Omar Anderson, zip 19031. I want to return the wall clock "
+        "from #W6067464, it arrived broken."
+    )
     assert isinstance(result, Understanding)
     assert result.intent == "return_items" and 0 < result.confidence <= 1
     assert result.entities["order_ids"] == ["#W6067464"]

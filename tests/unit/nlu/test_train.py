@@ -12,16 +12,46 @@ from supportgraph.nlu.intent import IntentClassifier
 from supportgraph.nlu.train import ensure_intent_model, evaluate_heldout, train_intents
 
 ROWS = {
-    "greeting": ["hi", "hello", "hey there", "good morning", "hiya", "hello friend", "hey hey",
-                 "good evening"],
-    "thanks": ["thanks", "thank you", "thanks a lot", "many thanks", "thank you so much",
-               "cheers, thanks", "thx", "much appreciated"],
-    "cancel_order": ["cancel my order", "please cancel the order", "I want to cancel order",
-                     "cancel it now", "stop my order and cancel", "cancel order #W1234567",
-                     "I need to cancel", "cancel the purchase"],
-    "order_status": ["where is my order", "has my order shipped", "track my package",
-                     "order status please", "when will my order arrive", "is my order delivered",
-                     "where is my package", "tracking number for my order"],
+    "greeting": [
+        "hi",
+        "hello",
+        "hey there",
+        "good morning",
+        "hiya",
+        "hello friend",
+        "hey hey",
+        "good evening",
+    ],
+    "thanks": [
+        "thanks",
+        "thank you",
+        "thanks a lot",
+        "many thanks",
+        "thank you so much",
+        "cheers, thanks",
+        "thx",
+        "much appreciated",
+    ],
+    "cancel_order": [
+        "cancel my order",
+        "please cancel the order",
+        "I want to cancel order",
+        "cancel it now",
+        "stop my order and cancel",
+        "cancel order #W1234567",
+        "I need to cancel",
+        "cancel the purchase",
+    ],
+    "order_status": [
+        "where is my order",
+        "has my order shipped",
+        "track my package",
+        "order status please",
+        "when will my order arrive",
+        "is my order delivered",
+        "where is my package",
+        "tracking number for my order",
+    ],
 }
 
 
@@ -53,7 +83,9 @@ def test_that_training_saves_a_model_that_loads_and_predicts(tmp_path: Path, fmt
     assert label == "cancel_order" and 0.0 < confidence <= 1.0
     assert ranking[0][0] == "cancel_order" and len(ranking) == 4
     assert [p.label for p in model.predict_batch(["thank you!", "where's my package?"])] == [
-        "thanks", "order_status"]
+        "thanks",
+        "order_status",
+    ]
 
 
 def test_that_a_single_label_file_is_refused(tmp_path: Path) -> None:
@@ -79,8 +111,9 @@ def test_that_the_model_is_retrained_only_when_its_data_changes(tmp_path: Path) 
 def test_that_the_heldout_report_writes_a_confusion_table(tmp_path: Path) -> None:
     model_dir = train_intents(_write(tmp_path / "t.csv", "csv"), tmp_path / "m", progress=False)
     heldout = tmp_path / "heldout.jsonl"
-    heldout.write_text(json.dumps({"text": "cancel that order", "label": "cancel_order",
-                                   "source": "unit"}) + "\n")
+    heldout.write_text(
+        json.dumps({"text": "cancel that order", "label": "cancel_order", "source": "unit"}) + "\n"
+    )
     report = evaluate_heldout(Path(model_dir.model_dir), heldout, tmp_path / "confusion.md")
 
     assert report.rows == 1 and set(report.per_source) == {"unit"}
