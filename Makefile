@@ -47,7 +47,7 @@ lint: install ## ruff
 	$(VENV)/bin/ruff check .
 
 typecheck: install ## mypy on the package code
-	$(VENV)/bin/mypy --explicit-package-bases api commerce graph guardrails knowledge nlu prompts tools
+	$(VENV)/bin/mypy --explicit-package-bases api commerce graph guardrails knowledge nlu prompts tools evals services.py server.py settings.py cli.py chat.py
 
 lock: ## re-resolve requirements.lock from pyproject.toml
 	$(UV) pip compile -q pyproject.toml --extra dev $(WHEELS) --python-version 3.11 -o requirements.lock

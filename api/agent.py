@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, convert_to_messages
+from langchain_core.messages import (
+    AIMessage,
+    AnyMessage,
+    BaseMessage,
+    HumanMessage,
+    convert_to_messages,
+)
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 from langchain_core.runnables.utils import ConfigurableFieldSpec
 from langgraph.types import Command
@@ -115,6 +121,6 @@ def last_reply(messages: list[AnyMessage]) -> str:
     return ""
 
 
-def _messages(payload: dict[str, Any] | SupportInput) -> list[AnyMessage]:
+def _messages(payload: dict[str, Any] | SupportInput) -> list[BaseMessage]:
     raw = payload.messages if isinstance(payload, SupportInput) else payload.get("messages", [])
     return list(convert_to_messages(raw))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,19 +34,23 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(scope="session")
-def seeded_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite store seeded once per session from the shipped data."""
-    path = tmp_path_factory.mktemp("store") / "store.db"
-    Store(f"sqlite:///{path}").seed_if_empty()
+def commerce_seed_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite store seeded once per session from the shipped data; stores are copies of it."""
+    path = tmp_path_factory.mktemp("commerce-seed") / "store.db"
+    seeded = Store(f"sqlite:///{path}")
+    seeded.seed_if_empty()
+    seeded.dispose()
     return path
 
 
 @pytest.fixture
-def store(seeded_store_file: Path, tmp_path: Path) -> Store:
+def store(commerce_seed_file: Path, tmp_path: Path) -> Iterator[Store]:
     """A fresh copy of the seeded store for one test."""
     path = tmp_path / "store.db"
-    shutil.copy(seeded_store_file, path)
-    return Store(f"sqlite:///{path}")
+    shutil.copy(commerce_seed_file, path)
+    fresh = Store(f"sqlite:///{path}")
+    yield fresh
+    fresh.dispose()
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ logger = logging.getLogger(__name__)
 def last_tool_calls(state: State) -> list[dict[str, Any]]:
     """Tool calls of the latest message, if it is the agent's."""
     last = state.messages[-1] if state.messages else None
-    return list(last.tool_calls) if isinstance(last, AIMessage) else []
+    return [dict(call) for call in last.tool_calls] if isinstance(last, AIMessage) else []
 
 
 async def gate_tool_calls(state: State, *, services: Any) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from supportgraph.graph.responders.flow.orders import need_user, resolve_order, wrong_status
+from supportgraph.graph.responders.flow.orders import actionable_order, need_user, resolve_order
 from supportgraph.graph.responders.flow.records import (
     available_options,
     describe_items,
@@ -58,12 +58,9 @@ def account_info(memory: dict[str, Any], customer: Customer) -> Step:
 
 def cancel_order(memory: dict[str, Any], customer: Customer) -> Step:
     """Cancel a pending order with one of the two allowed reasons."""
-    order, step = resolve_order(memory, customer, ("pending",))
-    if step:
-        return step
-    assert order is not None
-    if step := wrong_status(order, ("pending",), "cancelled"):
-        return step
+    order = actionable_order(memory, customer, ("pending",), "cancelled")
+    if isinstance(order, Step):
+        return order
     reason = memory["slots"].get("reason")
     if not reason:
         return say(replies.ASK_REASON, asked="reason")
@@ -72,12 +69,9 @@ def cancel_order(memory: dict[str, Any], customer: Customer) -> Step:
 
 def modify_order_address(memory: dict[str, Any], customer: Customer) -> Step:
     """Change the shipping address of a pending order."""
-    order, step = resolve_order(memory, customer, ("pending",))
-    if step:
-        return step
-    assert order is not None
-    if step := wrong_status(order, ("pending",), "changed"):
-        return step
+    order = actionable_order(memory, customer, ("pending",), "changed")
+    if isinstance(order, Step):
+        return order
     address, step = _new_address(memory, customer)
     if step:
         return step
@@ -97,12 +91,9 @@ def modify_user_address(memory: dict[str, Any], customer: Customer) -> Step:
 
 def modify_order_payment(memory: dict[str, Any], customer: Customer) -> Step:
     """Pay a pending order with another of the customer's methods."""
-    order, step = resolve_order(memory, customer, ("pending",))
-    if step:
-        return step
-    assert order is not None
-    if step := wrong_status(order, ("pending",), "changed"):
-        return step
+    order = actionable_order(memory, customer, ("pending",), "changed")
+    if isinstance(order, Step):
+        return order
     if step := need_user(memory, customer):
         return step
     user = memory["user"]
@@ -125,12 +116,9 @@ def modify_order_payment(memory: dict[str, Any], customer: Customer) -> Step:
 
 def return_items(memory: dict[str, Any], customer: Customer) -> Step:
     """Return items of a delivered order, refunded to the original method or a gift card."""
-    order, step = resolve_order(memory, customer, ("delivered",))
-    if step:
-        return step
-    assert order is not None
-    if step := wrong_status(order, ("delivered",), "returned"):
-        return step
+    order = actionable_order(memory, customer, ("delivered",), "returned")
+    if isinstance(order, Step):
+        return order
     items = select_items(order, memory["slots"])
     if not items:
         text = replies.ASK_ITEMS.format(
@@ -172,12 +160,9 @@ def change_items(memory: dict[str, Any], customer: Customer) -> Step:
     The order's status decides the tool: a pending order is modified, a delivered one is
     exchanged, whichever word the customer used.
     """
-    order, step = resolve_order(memory, customer, ("pending", "delivered"))
-    if step:
-        return step
-    assert order is not None
-    if step := wrong_status(order, ("pending", "delivered"), "changed or exchanged"):
-        return step
+    order = actionable_order(memory, customer, ("pending", "delivered"), "changed or exchanged")
+    if isinstance(order, Step):
+        return order
     exchange = order["status"] == "delivered"
     slots = memory["slots"]
     items = select_items(order, slots)

@@ -102,12 +102,12 @@ def latest_observations(messages: list[AnyMessage]) -> list[Observation]:
     """Tool results after the agent's latest tool-calling message, oldest first."""
     results: list[ToolMessage] = []
     index = len(messages) - 1
-    while index >= 0 and isinstance(messages[index], ToolMessage):
-        results.insert(0, messages[index])  # type: ignore[arg-type]
+    while index >= 0 and isinstance(message := messages[index], ToolMessage):
+        results.insert(0, message)
         index -= 1
     calls: dict[str, dict[str, Any]] = {}
-    if index >= 0 and isinstance(messages[index], AIMessage):
-        calls = {c["id"]: c for c in messages[index].tool_calls}
+    if index >= 0 and isinstance(caller := messages[index], AIMessage):
+        calls = {str(c["id"]): dict(c) for c in caller.tool_calls}
     observations = []
     for message in results:
         text = str(message.content)

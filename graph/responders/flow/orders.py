@@ -74,3 +74,21 @@ def wrong_status(order: dict[str, Any], statuses: tuple[str, ...], action: str) 
         order_id=order["order_id"], status=order["status"], action=action, hint=hint
     )
     return say(text)
+
+
+def actionable_order(
+    memory: dict[str, Any], customer: Customer, statuses: tuple[str, ...], action: str
+) -> dict[str, Any] | Step:
+    """The order the customer means if the action applies to its status, else the next step.
+
+    Args:
+        memory: The flow memory.
+        customer: The verified customer.
+        statuses: Statuses the action applies to.
+        action: The action in words, for the explanation ("cancelled").
+    """
+    order, step = resolve_order(memory, customer, statuses)
+    if step is not None:
+        return step
+    assert order is not None
+    return wrong_status(order, statuses, action) or order

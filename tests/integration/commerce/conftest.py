@@ -27,16 +27,6 @@ def shipped_data() -> dict[str, Any]:
     }
 
 
-@pytest.fixture(scope="session")
-def commerce_seed_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite store seeded once per session; stores are copies of it."""
-    path = tmp_path_factory.mktemp("commerce-seed") / "store.db"
-    seeded = Store(f"sqlite:///{path}")
-    seeded.seed_if_empty()
-    seeded.dispose()
-    return path
-
-
 @pytest.fixture
 def new_store(commerce_seed_file: Path, tmp_path: Path) -> Iterator[Callable[[], Store]]:
     """A factory of fresh seeded stores, each a copy of the seed file, closed after the test."""

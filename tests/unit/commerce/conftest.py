@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -13,26 +11,6 @@ import pytest
 from supportgraph.commerce.retail import run_tool
 from supportgraph.commerce.store import Store
 from supportgraph.settings import SHIPPED_DATA_DIR
-
-
-@pytest.fixture(scope="session")
-def commerce_seed_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A SQLite store seeded once per session; tests get copies."""
-    path = tmp_path_factory.mktemp("commerce-seed") / "store.db"
-    seeded = Store(f"sqlite:///{path}")
-    seeded.seed_if_empty()
-    seeded.dispose()
-    return path
-
-
-@pytest.fixture
-def store(commerce_seed_file: Path, tmp_path: Path) -> Iterator[Store]:
-    """A fresh seeded store for one test."""
-    path = tmp_path / "store.db"
-    shutil.copy(commerce_seed_file, path)
-    fresh = Store(f"sqlite:///{path}")
-    yield fresh
-    fresh.dispose()
 
 
 @pytest.fixture
