@@ -47,7 +47,11 @@ lint: install ## ruff
 	$(VENV)/bin/ruff check .
 
 typecheck: install ## mypy on the package code
-	$(VENV)/bin/mypy --explicit-package-bases api commerce graph guardrails knowledge nlu prompts tools evals services.py server.py settings.py cli.py chat.py
+	@# mypy needs the package under its own name: a link named supportgraph to this folder.
+	mkdir -p build/typecheck && ln -sfn $(CURDIR) build/typecheck/supportgraph
+	cd build/typecheck && $(CURDIR)/$(VENV)/bin/mypy --config-file $(CURDIR)/pyproject.toml \
+	  $(foreach p,api commerce evals graph guardrails knowledge nlu prompts tools,-p supportgraph.$(p)) \
+	  $(foreach m,services server settings cli chat,-m supportgraph.$(m))
 
 lock: ## re-resolve requirements.lock from pyproject.toml
 	$(UV) pip compile -q pyproject.toml --extra dev $(WHEELS) --python-version 3.11 -o requirements.lock

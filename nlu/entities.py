@@ -57,15 +57,19 @@ class EntityExtractor:
         out["email"] = emails[0] if emails else None
         name = find_name(t, blocked)
         out |= name
-        out["zip"] = find_zip(t, has_name="last_name" in name, blocked=blocked)
+        full = (name["first_name"], name["last_name"]) if "last_name" in name else None
+        out["zip"] = find_zip(t, has_name=full is not None, blocked=blocked, name=full)
         out["user_id"] = user_ids[0] if user_ids else None
         out["payment_method_id"] = pay_ids[0] if pay_ids else None
         out["payment_hint"] = p.payment_hint(t)
         out |= self._ids(t)
-        products, product_spans = self.matcher.products(t)
-        out["product_types"] = products
-        options, values = self.matcher.options(_blank(t, product_spans + blocked), products)
-        out["options"], out["option_values"] = options, values
+        mentions = self.matcher.mentions(t)
+        out["product_types"] = p.unique([m.product for m in mentions])
+        out["product_mentions"] = [m.product for m in mentions]
+        spans = [(m.start, m.end) for m in mentions]
+        reading = self.matcher.read(_blank(t, spans + blocked), mentions)
+        out["options"], out["option_values"] = reading.options, reading.values
+        out["product_options"] = reading.by_product
         out["reason"] = p.reason(t)
         out["address"] = address
         amounts_text = _blank(t, blocked)

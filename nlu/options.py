@@ -1,4 +1,11 @@
-"""Product names and option values named in a message, matched against the catalogue."""
+"""Product names and option values named in a message, matched against the catalogue.
+
+Each product mention opens a segment that runs to the next mention; an option value belongs to
+the product of its segment, or to the product right after it when it qualifies that name ('the
+glass Bookshelf'). A value the segment's product does not have goes to the one other mentioned
+product that has it. So in 'the Gaming Mouse (black) to white and the Bookshelf to glass' black
+and white are the mouse's and glass the bookshelf's.
+"""
 
 from __future__ import annotations
 
@@ -6,104 +13,254 @@ import re
 from dataclasses import dataclass, field
 
 from supportgraph.nlu.catalogue import Catalogue
+from supportgraph.nlu.values import bounded, core, named_options, option_value, surface
 
-# Values that are everyday words: read only when a product that has them is also mentioned.
+# Values that are everyday words: read only in the segment of a product that has them.
 CONTEXT_WORDS = frozenset(
     """
 small medium large high low portable standard fixed adjustable manual automatic electric gas
 digital analog wired wireless road mountain animals fantasy landscape professional beginner
-expert intermediate woody oriental unisex daylight graphic charcoal fresh
+expert intermediate woody oriental unisex daylight graphic charcoal fresh full half art light
+dark basic plain custom men women
 """.split()
 )
-# Values that only mean something next to their option name: "size 10", "full zipper".
-NAMED_WORDS = frozenset("yes no none full half art light dark basic plain custom men women".split())
+# Values that only mean something next to their option name: "size 10", "zoom: 5x".
+NAMED_WORDS = frozenset("yes no none".split())
+# Words after which an everyday word is not an option value: "full refund", "low price".
+NOT_AFTER = re.compile(r"\s+(?:refund|price|amount|name|address|payment|order|details)\b", re.I)
 
 
-def _core(value: str) -> str:
-    """A forgiving regex for a value: '1000ml' ~ '1000 ml', 'v-neck' ~ 'v neck' ~ 'vneck'."""
-    out = "".join(r"[\s-]?" if ch in " -" else re.escape(ch) for ch in value)
-    return re.sub(r"(\d)([A-Za-z])", r"\1\\s?\2", out)
+@dataclass(frozen=True)
+class Mention:
+    """One product name in the text."""
+
+    product: str
+    start: int
+    end: int
 
 
-def _bounded(core: str, *, open_end: bool = False) -> str:
-    """Word guards around a pattern; a value ending in '%' has no word boundary after it."""
-    tail = "" if open_end else r"(?![\w%-])"
-    return rf"(?<![\w-])(?:{core}){tail}"
+@dataclass
+class OptionReading:
+    """The option values of one message, flat and per product."""
+
+    options: dict[str, str] = field(default_factory=dict)
+    """Option name -> value, when both are certain; later mentions win."""
+    values: list[str] = field(default_factory=list)
+    """Every value, in order of first mention."""
+    by_product: dict[str, list[str]] = field(default_factory=dict)
+    """Product -> its values in order of mention, repeats kept."""
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    product: str | None
+    value: str
+    option: str | None
 
 
 def _kind(value: str) -> str:
     low = value.lower()
-    if low in NAMED_WORDS or re.fullmatch(r"[\d.]+|[A-Za-z]", value) or value.endswith("%"):
+    if low in NAMED_WORDS or re.fullmatch(r"[\d.]+|[A-Za-z]", value):
         return "named"
-    if low in CONTEXT_WORDS or re.match(r"\d+(\.\d+)?\s", value):
+    if low in CONTEXT_WORDS or value.endswith("%"):
         return "context"
     return "free"
 
 
-@dataclass
 class OptionMatcher:
     """Finds catalogue product names and option values in text."""
 
-    catalogue: Catalogue
-    _products: re.Pattern = field(init=False)
-    _values: list[tuple[str, str, re.Pattern]] = field(init=False)
-
-    def __post_init__(self) -> None:
-        """Compile one pattern for all product aliases and one per option value."""
-        aliases = sorted(self.catalogue.aliases, key=len, reverse=True)
-        self._products = re.compile(_bounded("|".join(_core(a) for a in aliases)), re.I)
-        values = {v for opts in self.catalogue.options.values() for vs in opts.values() for v in vs}
-        self._values = [
-            (v, _kind(v), re.compile(_bounded(_core(v), open_end=v.endswith("%")), re.I))
-            for v in sorted(values, key=len, reverse=True)
-        ]
-
-    def products(self, text: str) -> tuple[list[str], list[tuple[int, int]]]:
-        """Canonical product names in order of mention, and the spans they cover."""
-        names, spans = [], []
-        for m in self._products.finditer(text):
-            names.append(self.catalogue.aliases[re.sub(r"\s+", " ", m.group().lower())])
-            spans.append(m.span())
-        return list(dict.fromkeys(names)), spans
-
-    def options(self, text: str, products: list[str]) -> tuple[dict[str, str], list[str]]:
-        """Option values in order of mention, and those whose option name is certain.
-
-        A value's option name is taken from the mentioned products (or the whole catalogue when
-        none is mentioned) and kept only if exactly one name fits. When one name gets several
-        values ("from black to white"), the last one wins: customers name the target last.
+    def __init__(self, catalogue: Catalogue) -> None:
+        """Compile one pattern for all product aliases, one per value and the yes/no phrases.
 
         Args:
-            text: The message with product names already blanked out.
-            products: Canonical names of the products mentioned.
+            catalogue: The store's products.
         """
-        scope = {p: self.catalogue.options[p] for p in products} or self.catalogue.options
-        hits: list[tuple[int, str]] = []
+        self.catalogue = catalogue
+        aliases = sorted(catalogue.aliases, key=len, reverse=True)
+        self._products = re.compile(bounded("|".join(core(a) for a in aliases)), re.I)
+        self._aliases = {_spaced(a): name for a, name in catalogue.aliases.items()}
+        values = {v for opts in catalogue.options.values() for vs in opts.values() for v in vs}
+        self._values = [
+            (v, re.compile(bounded(surface(v), open_end=v.endswith(("%", '"'))), re.I))
+            for v in sorted(values)
+        ]
+        self._phrases = named_options(catalogue.options)
+        names = {n for opts in catalogue.options.values() for n in opts if " " in n}
+        self._names = re.compile(bounded("|".join(core(n) for n in sorted(names))), re.I)
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Every product name in order, repeats kept."""
+        return [
+            Mention(self._aliases[_spaced(m.group())], *m.span())
+            for m in self._products.finditer(text)
+            if _spaced(m.group()) in self._aliases
+        ]
+
+    def read(self, text: str, mentions: list[Mention]) -> OptionReading:
+        """The option values in `text`, each tied to the product it describes.
+
+        Args:
+            text: The message with product names (and any address) blanked out.
+            mentions: The product mentions of the message, in order.
+        """
+        products = list(dict.fromkeys(m.product for m in mentions))
+        # A word of an option's name is not a value: 'battery' in 'battery life: 4 hours'.
+        inside = [m.span() for m in self._names.finditer(text)]
+        raw = [
+            (m.start(), m.end(), v)
+            for v, rx in self._values
+            for m in rx.finditer(text)
+            if not any(a <= m.start() and m.end() <= b and b - a > len(m[0]) for a, b in inside)
+        ]
+        skeleton = list(text)
+        for a, b, _ in raw:
+            skeleton[a:b] = " " * (b - a)
+        segment = _Segments(mentions, "".join(skeleton))
         taken = [False] * len(text)
-        named = {}
-        for value, kind, rx in self._values:
-            for m in rx.finditer(text):
-                if any(taken[m.start() : m.end()]):
+        hits = self._phrase_hits(text, products, segment, taken)
+        by_span: dict[tuple[int, int], set[str]] = {}
+        for a, b, v in raw:
+            by_span.setdefault((a, b), set()).add(v)
+        for (a, b), candidates in sorted(by_span.items(), key=lambda s: (s[0][0] - s[0][1], s[0])):
+            if any(taken[a:b]):
+                continue
+            found = self._resolve(text, a, b, candidates, products, segment(a, b))
+            if found:
+                taken[a:b] = [True] * (b - a)
+                hits += found
+        return self._reading(sorted(hits, key=lambda h: h.start), products)
+
+    def _phrase_hits(
+        self, text: str, products: list[str], segment: _Segments, taken: list[bool]
+    ) -> list[_Hit]:
+        """Yes/no and 'none' values given by the option's name ('not waterproof')."""
+        hits = []
+        for phrase in self._phrases:
+            for m in phrase.pattern.finditer(text):
+                a, b = m.span()
+                if any(taken[a:b]):
                     continue
-                owners = {n for opts in scope.values() for n, vs in opts.items() if value in vs}
-                name = next((n for n in owners if _next_to(text, m, n)), None)
-                if kind == "named" and not name:
+                owners = [segment(a, b), *products] if products else list(self.catalogue.options)
+                found = {
+                    p: value
+                    for p in dict.fromkeys(o for o in owners if o)
+                    if (values := self.catalogue.options[p].get(phrase.option))
+                    and (value := option_value(values, positive=phrase.positive))
+                }
+                if not found:
                     continue
-                if kind == "context" and not (products and owners):
+                if products:
+                    product = segment(a, b) if segment(a, b) in found else _only(found)
+                    if product is None:
+                        continue
+                    hit = _Hit(a, product, found[product], phrase.option)
+                elif len(set(found.values())) == 1:
+                    hit = _Hit(a, None, next(iter(found.values())), phrase.option)
+                else:
                     continue
-                taken[m.start() : m.end()] = [True] * (m.end() - m.start())
-                hits.append((m.start(), value))
-                if name or len(owners) == 1:
-                    named[m.start()] = (name or next(iter(owners)), value)
-        options = dict(named[pos] for pos in sorted(named))
-        return options, list(dict.fromkeys(v for _, v in sorted(hits)))
+                taken[a:b] = [True] * (b - a)
+                hits.append(hit)
+        return hits
+
+    def _resolve(
+        self,
+        text: str,
+        a: int,
+        b: int,
+        candidates: set[str],
+        products: list[str],
+        home: str | None,
+    ) -> list[_Hit]:
+        """The product and exact value a matched span stands for; empty if it is not a value.
+
+        Without a product to choose by, every equivalent spelling the catalogue uses is kept
+        ('1L' and '1 liter'), since each product has only one of them.
+        """
+        product = None
+        if products:
+            owning = [p for p in products if self._owned(p, candidates)]
+            product = home if home in owning else (owning[0] if len(owning) == 1 else None)
+        if product:
+            values = [v for v in sorted(candidates) if v in self._values_of(product)][:1]
+            scope = [self.catalogue.options[product]]
+        else:
+            values = sorted(candidates)
+            scope = [self.catalogue.options[p] for p in products] or [*self.catalogue.options.values()]
+        names = sorted({n for opts in scope for n, vs in opts.items() if set(values) & set(vs)})
+        option = _adjacent(text, a, b, names)
+        if any(_kind(v) == "named" for v in values) and not option:
+            return []
+        if any(_kind(v) == "context" for v in values) and (not product or NOT_AFTER.match(text, b)):
+            return []
+        if option is None and len(names) == 1 and len(values) == 1:
+            option = names[0]
+        return [_Hit(a, product, value, option) for value in values]
+
+    def _owned(self, product: str, candidates: set[str]) -> bool:
+        return bool(candidates & self._values_of(product))
+
+    def _values_of(self, product: str) -> set[str]:
+        return {v for vs in self.catalogue.options[product].values() for v in vs}
+
+    def _reading(self, hits: list[_Hit], products: list[str]) -> OptionReading:
+        """Flat and per-product values, and the options no other mentioned product could take."""
+        out = OptionReading()
+        for hit in hits:
+            if hit.product:
+                out.by_product.setdefault(hit.product, []).append(hit.value)
+            if hit.option and not any(
+                hit.value in self.catalogue.options[p].get(hit.option, [])
+                for p in products
+                if p != hit.product
+            ):
+                out.options[hit.option] = hit.value
+        out.values = list(dict.fromkeys(h.value for h in hits))
+        return out
 
 
-def _next_to(text: str, m: re.Match, name: str) -> bool:
-    """Whether the option name sits right before or after the matched value."""
-    before = text[max(0, m.start() - len(name) - 4) : m.start()].lower()
-    after = text[m.end() : m.end() + len(name) + 3].lower()
-    return bool(
-        re.search(rf"\b{re.escape(name.lower())}\s*(?:is|:|=|of)?\s*$", before)
-        or re.match(rf"\s*{re.escape(name.lower())}\b", after)
-    )
+class _Segments:
+    """Which mentioned product a span of text describes."""
+
+    def __init__(self, mentions: list[Mention], skeleton: str) -> None:
+        self.mentions = mentions
+        self.skeleton = skeleton
+
+    def __call__(self, a: int, b: int) -> str | None:
+        if not self.mentions:
+            return None
+        after = next((m for m in self.mentions if m.start >= b), None)
+        # Only other values, spaces and commas between a value and a name: it qualifies it.
+        if after and re.fullmatch(r"[\s,/-]*", self.skeleton[b : after.start]):
+            return after.product
+        before = [m for m in self.mentions if m.start < a]
+        return (before[-1] if before else self.mentions[0]).product
+
+
+def _spaced(alias: str) -> str:
+    return re.sub(r"[\s-]+", " ", alias.lower())
+
+
+def _only(found: dict[str, str]) -> str | None:
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _adjacent(text: str, a: int, b: int, names: list[str]) -> str | None:
+    """The option name said right before or after a value, the longest if several fit.
+
+    The first word of a longer name counts too when it points to one name only: 'black frame'.
+    """
+    before, after = text[max(0, a - 40) : a].lower(), text[b : b + 40].lower()
+    said = []
+    heads = {}
+    for name in names:
+        heads.setdefault(name.split()[0], []).append(name)
+    forms = [(n, n) for n in names] + [(h, ns[0]) for h, ns in heads.items() if len(ns) == 1]
+    for form, name in forms:
+        word = rf"{re.escape(form)}(?:e?s)?"
+        if re.search(rf"\b{word}\s*(?:is|:|=|of)?\s*$", before) or re.match(
+            rf"\s*{word}\b", after
+        ):
+            said.append((len(form), name))
+    return max(said)[1] if said else None

@@ -41,8 +41,17 @@ ENTITY_KEYS: dict[str, str] = {
     "item_ids": "list[str]: 10-digit item ids",
     "product_ids": "list[str]: 10-digit product ids named as such",
     "product_types": "list[str]: canonical product names from the catalogue, e.g. 'T-Shirt'",
-    "options": "dict[str, str]: option name -> value from the catalogue, e.g. {'color': 'blue'}",
+    "product_mentions": "list[str]: canonical product names in order of mention, repeats kept",
+    "options": (
+        "dict[str, str]: option name -> catalogue value, e.g. {'color': 'blue'}, {'waterproof': "
+        "'no'}; the last mention wins, and with several products only pairs that no other "
+        "mentioned product could take"
+    ),
     "option_values": "list[str]: option values mentioned, in order (for 'from X to Y')",
+    "product_options": (
+        "dict[str, list[str]]: product name -> that product's exact catalogue values said in its "
+        "part of the message (from its mention to the next), in order, current and wanted"
+    ),
     "reason": "str: 'no longer needed' or 'ordered by mistake'",
     "address": "dict: any of address1, address2, city, state, zip, country",
     "amounts": "list[float]: money amounts",

@@ -6,12 +6,14 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
+from langchain_core.runnables import RunnableConfig
 from langgraph.checkpoint.memory import InMemorySaver
 
 from supportgraph.api.agent import SupportAgent
+from supportgraph.commerce.local import InProcessCommerce
 from supportgraph.evals.conversations.report import ConversationResult, SuiteReport
 from supportgraph.graph.builder import build_graph
 from supportgraph.services import Services
@@ -40,7 +42,7 @@ async def run_conversation(
     inputs, outputs = example["inputs"], example["outputs"]
     services = services_factory()
     agent = SupportAgent(build_graph(services, checkpointer=InMemorySaver()))
-    config = {"configurable": {"thread_id": inputs["task_id"]}}
+    config: RunnableConfig = {"configurable": {"thread_id": inputs["task_id"]}}
     latency: list[float] = []
     messages: list[AnyMessage] = []
     escalated, error = False, ""
@@ -57,7 +59,9 @@ async def run_conversation(
         logger.exception("conversation %s failed", inputs["task_id"])
         error = f"{type(exc).__name__}: {exc}"
         messages = (await agent.graph.aget_state(config)).values.get("messages", messages)
-    store_hash = await asyncio.to_thread(services.commerce.store.state_hash)
+    # The factory gives every conversation its own in-process store, whose hash is the score.
+    commerce = cast(InProcessCommerce, services.commerce)
+    store_hash = await asyncio.to_thread(commerce.store.state_hash)
     release = getattr(services_factory, "release", None)
     if release is not None:
         release(services)
