@@ -55,6 +55,20 @@ LAST_FOUR = re.compile(
     r"(?:\s+(?:is|are|of))?|\*{2,}|x{2,})\s*:?\s*(\d{4})\b",
     re.I,
 )
+ORIGINAL_METHOD = re.compile(
+    r"\b(?:original|same|initial)\s+(?:form\s+of\s+payment|payment(?:\s+method)?"
+    r"|(?:payment\s+|credit\s+|debit\s+|pay\s?pal\s+)?(?:method|card|account|source)"
+    r"(?:\s+of\s+payment)?)\b"
+    r"|\b(?:card|method|account|one)\s+(?:that\s+)?I\s+(?:originally\s+)?(?:paid|used|ordered"
+    r"|bought\s+(?:it|them))\s+with\b"
+    r"|\b(?:same\s+way|however)\s+I\s+(?:originally\s+)?paid\b",
+    re.I,
+)
+NOT_ORIGINAL = re.compile(
+    r"\b(?:instead\s+of|not|rather\s+than|other\s+than|except|besides)\s+(?:to\s+|on\s+)?"
+    r"(?:the\s+|my\s+)?$",
+    re.I,
+)
 TARGET_CUE = re.compile(r"\b(?:to|via|using|with|on|onto|into|use)\s+(?:my\s+|the\s+|a\s+)?$", re.I)
 
 MONEY = re.compile(
@@ -95,12 +109,17 @@ def reason(text: str) -> str | None:
     return min(hits)[1] if hits else None
 
 
-def payment_hint(text: str) -> dict[str, str] | None:
+def payment_hint(text: str) -> dict[str, Any] | None:
     """The kind of payment method named in words: source, and brand or last four if given.
 
     When several kinds are named ("from my card to PayPal"), the one after a target word
-    (to, via, using, with, on) wins, otherwise the last one mentioned.
+    (to, via, using, with, on) wins, otherwise the last one mentioned. "The original payment
+    method" or "the card I paid with" adds `original: True`, unless it is turned down
+    ("instead of the original card").
     """
+    original = any(
+        not NOT_ORIGINAL.search(text[: m.start()]) for m in ORIGINAL_METHOD.finditer(text)
+    )
     hits = []
     for m in SOURCE_WORDS.finditer(text):
         kind = m.lastgroup
@@ -116,11 +135,13 @@ def payment_hint(text: str) -> dict[str, str] | None:
         hits.append((bool(TARGET_CUE.search(text[: m.start()])), m.start(), hint))
     last_four = LAST_FOUR.search(text)
     if not hits and not last_four:
-        return None
+        return {"original": True} if original else None
     targeted = [h for h in hits if h[0]]
-    hint = dict((targeted or hits)[-1][2]) if hits else {"source": "credit_card"}
+    hint: dict[str, Any] = dict((targeted or hits)[-1][2]) if hits else {"source": "credit_card"}
     if last_four and hint["source"] == "credit_card":
         hint["last_four"] = last_four.group(1)
+    if original:
+        hint["original"] = True
     return hint
 
 

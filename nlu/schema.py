@@ -37,7 +37,10 @@ ENTITY_KEYS: dict[str, str] = {
     "zip": "str: five-digit US zip code",
     "user_id": "str: a τ-bench user id such as 'noah_brown_6181'",
     "payment_method_id": "str: an explicit id such as 'credit_card_4190576'",
-    "payment_hint": "dict: {'source': 'credit_card'|'gift_card'|'paypal', 'brand'?, 'last_four'?}",
+    "payment_hint": (
+        "dict: {'source': 'credit_card'|'gift_card'|'paypal', 'brand'?, 'last_four'?}, and "
+        "'original': True for 'the original payment method', 'the card I paid with'"
+    ),
     "item_ids": "list[str]: 10-digit item ids",
     "product_ids": "list[str]: 10-digit product ids named as such",
     "product_types": "list[str]: canonical product names from the catalogue, e.g. 'T-Shirt'",
