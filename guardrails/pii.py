@@ -110,12 +110,14 @@ class PIIRedactingFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record in place and always let it through."""
-        try:
-            message = record.getMessage()
-        except Exception:  # noqa: BLE001 - a malformed record is still logged, minus its args.
-            message = str(record.msg)
-        record.msg = redact(message)
-        record.args = None
+        # Redact the template and each argument in place: formatters such as uvicorn's access
+        # log unpack `record.args`, so its shape must survive.
+        if isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        if isinstance(record.args, tuple):
+            record.args = tuple(_redact_arg(arg) for arg in record.args)
+        elif isinstance(record.args, dict):
+            record.args = {key: _redact_arg(arg) for key, arg in record.args.items()}
         # Format the traceback now, so the handler's formatter reuses the redacted text.
         if record.exc_info and not record.exc_text:
             record.exc_text = logging.Formatter().formatException(record.exc_info)
@@ -124,6 +126,13 @@ class PIIRedactingFilter(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         return True
+
+
+def _redact_arg(arg: object) -> object:
+    """Numbers stay numbers (for %d); anything else is logged as its redacted text."""
+    if arg is None or isinstance(arg, (bool, int, float)):
+        return arg
+    return redact(str(arg))
 
 
 def install_log_redaction(logger: logging.Logger | None = None) -> PIIRedactingFilter:

@@ -89,3 +89,21 @@ def test_that_root_handlers_redact_records_from_any_library(caplog):
         for handler in logging.getLogger().handlers:
             handler.removeFilter(redactor)
     assert caplog.records[-1].getMessage() == "user email is [EMAIL]"
+
+
+def test_that_uvicorn_access_records_keep_their_arguments_and_lose_their_pii() -> None:
+    from uvicorn.logging import AccessFormatter
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("127.0.0.1:5000", "GET", "/lookup?email=jane.doe@example.com", "1.1", 200),
+        None,
+    )
+    PIIRedactingFilter().filter(record)
+    line = AccessFormatter('%(client_addr)s "%(request_line)s" %(status_code)s').format(record)
+    assert "jane.doe@example.com" not in line
+    assert "[EMAIL]" in line and "200" in line
