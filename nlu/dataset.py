@@ -103,6 +103,9 @@ class _Slots(dict):
             "prod2": lambda: self.prod2,
             "opt": lambda: v.option(self.name1),
             "opt2": lambda: v.option(self.name1),
+            "optb": lambda: v.option(self.name2),
+            "cur": lambda: v.current(self.name1),
+            "diff": v.difference,
         }
         self[key] = values[key]()
         return self[key]

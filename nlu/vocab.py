@@ -28,6 +28,28 @@ REASONS_UNNEEDED = [
     "I won't need it after all",
 ]
 CARD_WORDS = ["visa", "mastercard", "credit card", "card"]
+DIFFERENCE = [
+    "Use {pay} for the price difference.",
+    "Any price difference can go to {pay}.",
+    "Please charge or refund the difference via {pay}.",
+    "Put the difference on {pay}.",
+    "Charge any difference to {pay}.",
+    "Settle the difference with {pay}.",
+    "Refund or bill the difference to {pay}, please.",
+    "{pay} for any difference.",
+    "If it costs more, use {pay}.",
+]
+ORIGINAL_METHOD = [
+    "the original payment method",
+    "the original form of payment",
+    "the card I paid with",
+    "the same payment method",
+]
+# Yes/no options as people say them: "waterproof", "not water resistant".
+YES_NO_WORDS = {
+    "waterproof": ("waterproof", "not waterproof"),
+    "water resistance": ("water resistant", "not water resistant"),
+}
 
 
 class StoreVocab:
@@ -107,6 +129,21 @@ class StoreVocab:
             return self.rng.choice(["my gift card", "the gift card", "gift card", "store credit"])
         return self.rng.choice(["paypal", "my PayPal", "my paypal account", "Paypal"])
 
+    def difference(self) -> str:
+        """A clause naming how to settle a price difference, e.g. 'Use my PayPal for it.'."""
+        if self.rng.random() < 0.15:
+            pay = self.rng.choice(ORIGINAL_METHOD)
+        else:
+            pay = self.payment()
+        return self.rng.choice(DIFFERENCE).format(pay=pay)
+
+    def current(self, name: str) -> str:
+        """The options an item of `name` has now, as customers list them: '(black, laser)'."""
+        options = self.catalogue.options[name]
+        keys = self.rng.sample(sorted(options), k=min(len(options), self.rng.choice([2, 3])))
+        words = [_option_words(k, self.rng.choice(options[k])) for k in keys]
+        return "(" + ", ".join(words) + ")"
+
     def reason(self) -> str:
         """A cancellation reason in the customer's words."""
         return self.rng.choice(REASONS_MISTAKE + REASONS_UNNEEDED)
@@ -122,6 +159,10 @@ def _option_words(key: str, value: str) -> str:
         return f"size {value}"
     if key in {"pieces"}:
         return f"{value} pieces"
-    if value in {"yes", "no", "none"}:
+    if key in YES_NO_WORDS and value in ("yes", "no"):
+        return YES_NO_WORDS[key][value == "no"]
+    if value == "none":
+        return f"no {key}"
+    if value in {"yes", "no"}:
         return f"{key} {value}"
     return value
