@@ -2,7 +2,8 @@
 
 Run `python -m supportgraph.nlu.dataset` to rewrite `data/nlu/intents.jsonl` (text, label)
 and `data/nlu/intents_heldout.jsonl` (text, label, source). Training rows come from the
-templates in `nlu.templates` and `nlu.templates_talk` filled with store vocabulary, plus
+templates in `nlu.templates`, `nlu.templates_talk` and `nlu.templates_answers` filled with
+store vocabulary, plus
 mapped Bitext and CLINC150 rows. Held-out rows come from other templates, another seed, the
 held-out fifth of Bitext, CLINC150 validation data and τ-bench train/dev task instructions.
 """
@@ -22,6 +23,7 @@ from supportgraph.nlu.public_sets import BITEXT_MAP, bitext_rows, clinc_rows
 from supportgraph.nlu.schema import INTENTS
 from supportgraph.nlu.tau_tasks import tau_rows
 from supportgraph.nlu.templates import TASK_TEMPLATES
+from supportgraph.nlu.templates_answers import ANSWER_TEMPLATES
 from supportgraph.nlu.templates_heldout import HELDOUT_TEMPLATES
 from supportgraph.nlu.templates_talk import TALK_TEMPLATES
 from supportgraph.nlu.vocab import StoreVocab
@@ -35,6 +37,8 @@ DATASETS_DIR = Path(
     os.environ.get("SUPPORTGRAPH_DATASETS_DIR", PACKAGE_DIR.parent / "shared" / "datasets")
 )
 TRAIN_SEED, HELDOUT_SEED = 13, 7
+ANSWER_COUNTS = {"identify": 220, "cancel_order": 60, "goodbye": 50}
+"""Rows per label drawn from the bare-answer templates, on top of the others."""
 
 INTROS = [
     "Hi, I'm {name}, zip {zip}. ",
@@ -165,6 +169,7 @@ def build_training_set(datasets_dir: Path = DATASETS_DIR, seed: int = TRAIN_SEED
     """
     vocab = StoreVocab(random.Random(seed))
     per_label = dict.fromkeys(TASK_TEMPLATES, 190)
+    per_label.update(modify_order_items=230, exchange_items=230)
     per_label.update(
         greeting=110,
         goodbye=110,
@@ -186,6 +191,9 @@ def build_training_set(datasets_dir: Path = DATASETS_DIR, seed: int = TRAIN_SEED
         per_label,
         compose_labels={"policy_question", "complaint", "human_agent"},
         source="template",
+    )
+    rows += generate(
+        ANSWER_TEMPLATES, vocab, ANSWER_COUNTS, compose_labels=set(), source="template"
     )
     bitext_oos = {k: 12 for k, v in BITEXT_MAP.items() if v == "out_of_scope"}
     rows += bitext_rows(

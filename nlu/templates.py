@@ -1,7 +1,9 @@
 """Message templates for the order and account intents of the training set.
 
 Placeholders are filled from the store (`nlu.vocab`): {order} {order2} {prod} {prod2} {opt}
-{opt2} {name} {first} {email} {zip} {pay} {address} {reason} {item_id} {user_id}.
+{opt2} (options of {prod}) {optb} (of {prod2}) {cur} (the item's options now, in brackets)
+{diff} (how to settle a price difference) {name} {first} {email} {zip} {pay} {address}
+{reason} {item_id} {user_id}.
 Short turns and non-order intents live in `nlu.templates_talk`; the held-out set uses
 different templates (`nlu.templates_heldout`).
 """
@@ -83,6 +85,13 @@ TASK_TEMPLATES: dict[str, list[str]] = {
         "Change where {order} is being delivered to {address}.",
         "I put the wrong address on my order, can I fix it?",
         "For {order}, use the same address as {order2}.",
+        "I've moved. Could you send {order} to {address}?",
+        "I moved last month, so please ship {order} to {address}.",
+        "We relocated; order {order} should go to {address} instead.",
+        "Please ship order {order} to the same address as my order {order2}.",
+        "Since I've moved, can my pending order {order} be delivered to {address}?",
+        "New place! Send {order} to {address} please.",
+        "I'm not living there anymore, please redirect {order} to {address}.",
         "The shipping address for {order} needs to be {address}.",
         "can u change the delivery address of my order to {address}",
         "My order {order} hasn't shipped yet, please deliver it to {address} instead.",
@@ -125,6 +134,13 @@ TASK_TEMPLATES: dict[str, list[str]] = {
         "can you change my pending {prod} to {opt}",
         "For {order}, modify {prod} to {opt}.",
         "I want to modify an item in an order that's still pending.",
+        "For my pending order {order}, please change the {prod} {cur} to {opt}. {diff}",
+        "Can you modify order {order}? I'd like to change the {prod} to {opt}. {diff}",
+        "Before {order} ships, I want to change the {prod} for {opt} and the {prod2} to {optb}.",
+        "please change the {prod} for {opt}. {diff}",
+        "In {order}, I'd like the {prod} in {opt} rather than {opt2}. {diff}",
+        "For {order}, switch the {prod} {cur} to {opt} and the {prod2} to {optb}. {diff}",
+        "I'd like to change the {prod} in my pending order to {opt}. {diff}",
     ],
     "return_items": [
         "I'm sending the {prod} back, please refund {pay}.",
@@ -170,6 +186,12 @@ TASK_TEMPLATES: dict[str, list[str]] = {
         "The {prod} I received doesn't fit my setup, exchange it for {opt} please.",
         "I'd like an exchange, not a refund: the {prod} for {opt}.",
         "Exchange my {prod} for the same thing but {opt}.",
+        "I'd like to exchange the {prod} {cur} for {opt} from order {order}. {diff}",
+        "For order {order}, can I exchange the {prod} for {opt} and the {prod2} for {optb}? {diff}",
+        "I received order {order} and want to exchange the {prod} for {opt}. {diff}",
+        "Can I swap the {prod} I got in {order} for {opt}? {diff}",
+        "I'd like to exchange the {prod} for {opt}. {diff}",
+        "Please exchange the {prod} {cur} from {order} for a brand-new identical one. {diff}",
     ],
     "modify_user_address": [
         "Please save {address} as my new home address.",

@@ -89,12 +89,14 @@ class PassGuardrail:
 class ScriptedNLU:
     """An understander that returns prepared readings for known messages."""
 
-    def __init__(self, readings: dict[str, tuple[str, dict[str, Any]]]) -> None:
+    def __init__(self, readings: dict[str, tuple[Any, ...]]) -> None:
+        """Map message text to (intent, entities) or (intent, entities, sentiment)."""
         self.readings = readings
 
     def understand(self, text: str) -> Any:
         """Return the prepared reading, or out_of_scope."""
         from supportgraph.nlu.schema import Understanding
 
-        intent, entities = self.readings.get(text, ("out_of_scope", {}))
-        return Understanding(intent=intent, confidence=0.99, entities=entities, sentiment=0.0)
+        intent, entities, *rest = self.readings.get(text, ("out_of_scope", {}))
+        sentiment = rest[0] if rest else 0.0
+        return Understanding(intent=intent, confidence=0.99, entities=entities, sentiment=sentiment)
