@@ -46,12 +46,12 @@ def report(sample: list[dict[str, Any]], factory: FreshStoreServices) -> SuiteRe
 
 
 def test_that_expected_hashes_match_replaying_the_gold_actions(
-    examples: list[dict[str, Any]], seeded_store_file: Path, tmp_path: Path
+    examples: list[dict[str, Any]], commerce_seed_file: Path, tmp_path: Path
 ) -> None:
     by_id = {e["inputs"]["task_id"]: e for e in examples}
     for task_id in REPLAYED:
         example = by_id[task_id]
-        store_hash, _ = replay_hash(seeded_store_file, example["outputs"]["actions"], tmp_path)
+        store_hash, _ = replay_hash(commerce_seed_file, example["outputs"]["actions"], tmp_path)
         assert store_hash == example["outputs"]["store_hash"], task_id
         assert len(example["inputs"]["turns"]) == 2 + 2 * len(example["outputs"]["actions"])
 
