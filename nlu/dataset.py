@@ -37,6 +37,8 @@ DATASETS_DIR = Path(
     os.environ.get("SUPPORTGRAPH_DATASETS_DIR", PACKAGE_DIR.parent / "shared" / "datasets")
 )
 TRAIN_SEED, HELDOUT_SEED = 13, 7
+DIFFERENCE_LABELS = frozenset({"exchange_items", "modify_order_items"})
+"""Labels whose messages may end with a price-difference clause."""
 ANSWER_COUNTS = {"identify": 220, "cancel_order": 60, "goodbye": 50}
 """Rows per label drawn from the bare-answer templates, on top of the others."""
 
@@ -95,6 +97,7 @@ class _Slots(dict):
             "order": v.order,
             "order2": v.order,
             "pay": v.payment,
+            "card": v.card,
             "address": v.address,
             "reason": v.reason,
             "item_id": v.item_id,
@@ -115,10 +118,14 @@ class _Slots(dict):
         return self[key]
 
 
-def _render(template: str, vocab: StoreVocab, *, compose: bool) -> str:
+def _render(template: str, vocab: StoreVocab, *, compose: bool, label: str = "") -> str:
     rng = vocab.rng
     slots = _Slots(vocab)
     text = template.format_map(slots)
+    # An item change often ends by saying how to settle the price; that clause names a payment
+    # method, yet the request stays an item change.
+    if compose and label in DIFFERENCE_LABELS and "{diff}" not in template and rng.random() < 0.3:
+        text = text.rstrip() + " " + vocab.difference()
     if compose and rng.random() < 0.55:
         text = rng.choice(INTROS).format_map(slots) + text
     if compose and rng.random() < 0.2:
@@ -152,7 +159,10 @@ def generate(
             if len(seen) >= per_label.get(label, 0):
                 break
             text = _render(
-                vocab.rng.choice(templates[label]), vocab, compose=label in compose_labels
+                vocab.rng.choice(templates[label]),
+                vocab,
+                compose=label in compose_labels,
+                label=label,
             )
             if text and text.lower() not in seen:
                 seen.add(text.lower())
@@ -169,7 +179,7 @@ def build_training_set(datasets_dir: Path = DATASETS_DIR, seed: int = TRAIN_SEED
     """
     vocab = StoreVocab(random.Random(seed))
     per_label = dict.fromkeys(TASK_TEMPLATES, 190)
-    per_label.update(modify_order_items=230, exchange_items=230)
+    per_label.update(modify_order_items=240, exchange_items=240, modify_order_address=220)
     per_label.update(
         greeting=110,
         goodbye=110,

@@ -70,6 +70,9 @@ class EntityExtractor:
         reading = self.matcher.read(_blank(t, spans + blocked), mentions)
         out["options"], out["option_values"] = reading.options, reading.values
         out["product_options"] = reading.by_product
+        if any(reading.by_mention):
+            out["mention_options"] = reading.by_mention
+        out["same_item_products"] = reading.same_item
         out["reason"] = p.reason(t)
         out["address"] = address
         amounts_text = _blank(t, blocked)

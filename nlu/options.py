@@ -1,10 +1,9 @@
-"""Product names and option values named in a message, matched against the catalogue.
+"""Option values named in a message, matched against the catalogue and tied to products.
 
-Each product mention opens a segment that runs to the next mention; an option value belongs to
-the product of its segment, or to the product right after it when it qualifies that name ('the
-glass Bookshelf'). A value the segment's product does not have goes to the one other mentioned
-product that has it. So in 'the Gaming Mouse (black) to white and the Bookshelf to glass' black
-and white are the mouse's and glass the bookshelf's.
+A value belongs to the product whose part of the message it is in (`nlu.mentions.Segments`);
+a value that product does not have goes to the one other mentioned product that has it. So in
+'the Gaming Mouse (black) to white and the Bookshelf to glass' black and white are the mouse's
+and glass the bookshelf's. Values are returned in the catalogue's spelling for their product.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from supportgraph.nlu.catalogue import Catalogue
+from supportgraph.nlu.mentions import Mention, ProductFinder, Segments
 from supportgraph.nlu.values import bounded, core, named_options, option_value, surface
 
 # Values that are everyday words: read only in the segment of a product that has them.
@@ -30,15 +30,6 @@ NAMED_WORDS = frozenset("yes no none".split())
 NOT_AFTER = re.compile(r"\s+(?:refund|price|amount|name|address|payment|order|details)\b", re.I)
 
 
-@dataclass(frozen=True)
-class Mention:
-    """One product name in the text."""
-
-    product: str
-    start: int
-    end: int
-
-
 @dataclass
 class OptionReading:
     """The option values of one message, flat and per product."""
@@ -49,6 +40,10 @@ class OptionReading:
     """Every value, in order of first mention."""
     by_product: dict[str, list[str]] = field(default_factory=dict)
     """Product -> its values in order of mention, repeats kept."""
+    by_mention: list[list[str]] = field(default_factory=list)
+    """For each product mention in order, the values said in its part of the message."""
+    same_item: list[str] = field(default_factory=list)
+    """Products the customer wants replaced by an identical item."""
 
 
 @dataclass(frozen=True)
@@ -57,6 +52,8 @@ class _Hit:
     product: str | None
     value: str
     option: str | None
+    end: int = 0
+    mention: int | None = None
 
 
 def _kind(value: str) -> str:
@@ -78,25 +75,19 @@ class OptionMatcher:
             catalogue: The store's products.
         """
         self.catalogue = catalogue
-        aliases = sorted(catalogue.aliases, key=len, reverse=True)
-        self._products = re.compile(bounded("|".join(core(a) for a in aliases)), re.I)
-        self._aliases = {_spaced(a): name for a, name in catalogue.aliases.items()}
+        self._finder = ProductFinder(catalogue)
         values = {v for opts in catalogue.options.values() for vs in opts.values() for v in vs}
         self._values = [
             (v, re.compile(bounded(surface(v), open_end=v.endswith(("%", '"'))), re.I))
             for v in sorted(values)
         ]
         self._phrases = named_options(catalogue.options)
-        names = {n for opts in catalogue.options.values() for n in opts if " " in n}
+        names = {n for opts in catalogue.options.values() for n in opts}
         self._names = re.compile(bounded("|".join(core(n) for n in sorted(names))), re.I)
 
     def mentions(self, text: str) -> list[Mention]:
-        """Every product name in order, repeats kept."""
-        return [
-            Mention(self._aliases[_spaced(m.group())], *m.span())
-            for m in self._products.finditer(text)
-            if _spaced(m.group()) in self._aliases
-        ]
+        """Every product name in order, repeats kept (see `ProductFinder.mentions`)."""
+        return self._finder.mentions(text)
 
     def read(self, text: str, mentions: list[Mention]) -> OptionReading:
         """The option values in `text`, each tied to the product it describes.
@@ -117,7 +108,7 @@ class OptionMatcher:
         skeleton = list(text)
         for a, b, _ in raw:
             skeleton[a:b] = " " * (b - a)
-        segment = _Segments(mentions, "".join(skeleton))
+        segment = Segments(mentions, "".join(skeleton))
         taken = [False] * len(text)
         hits = self._phrase_hits(text, products, segment, taken)
         by_span: dict[tuple[int, int], set[str]] = {}
@@ -130,10 +121,13 @@ class OptionMatcher:
             if found:
                 taken[a:b] = [True] * (b - a)
                 hits += found
-        return self._reading(sorted(hits, key=lambda h: h.start), products)
+        hits = [_place(h, segment.index(h.start, h.end), mentions) for h in hits]
+        reading = self._reading(sorted(hits, key=lambda h: h.start), products, len(mentions))
+        reading.same_item = segment.same_item(text)
+        return reading
 
     def _phrase_hits(
-        self, text: str, products: list[str], segment: _Segments, taken: list[bool]
+        self, text: str, products: list[str], segment: Segments, taken: list[bool]
     ) -> list[_Hit]:
         """Yes/no and 'none' values given by the option's name ('not waterproof')."""
         hits = []
@@ -155,9 +149,9 @@ class OptionMatcher:
                     product = segment(a, b) if segment(a, b) in found else _only(found)
                     if product is None:
                         continue
-                    hit = _Hit(a, product, found[product], phrase.option)
+                    hit = _Hit(a, product, found[product], phrase.option, b)
                 elif len(set(found.values())) == 1:
-                    hit = _Hit(a, None, next(iter(found.values())), phrase.option)
+                    hit = _Hit(a, None, next(iter(found.values())), phrase.option, b)
                 else:
                     continue
                 taken[a:b] = [True] * (b - a)
@@ -187,7 +181,8 @@ class OptionMatcher:
             scope = [self.catalogue.options[product]]
         else:
             values = sorted(candidates)
-            scope = [self.catalogue.options[p] for p in products] or [*self.catalogue.options.values()]
+            scope = [self.catalogue.options[p] for p in products]
+            scope = scope or list(self.catalogue.options.values())
         names = sorted({n for opts in scope for n, vs in opts.items() if set(values) & set(vs)})
         option = _adjacent(text, a, b, names)
         if any(_kind(v) == "named" for v in values) and not option:
@@ -196,7 +191,7 @@ class OptionMatcher:
             return []
         if option is None and len(names) == 1 and len(values) == 1:
             option = names[0]
-        return [_Hit(a, product, value, option) for value in values]
+        return [_Hit(a, product, value, option, b) for value in values]
 
     def _owned(self, product: str, candidates: set[str]) -> bool:
         return bool(candidates & self._values_of(product))
@@ -204,42 +199,31 @@ class OptionMatcher:
     def _values_of(self, product: str) -> set[str]:
         return {v for vs in self.catalogue.options[product].values() for v in vs}
 
-    def _reading(self, hits: list[_Hit], products: list[str]) -> OptionReading:
-        """Flat and per-product values, and the options no other mentioned product could take."""
-        out = OptionReading()
+    def _reading(self, hits: list[_Hit], products: list[str], mentions: int) -> OptionReading:
+        """Flat, per-product and per-mention values, and options no other product has."""
+        out = OptionReading(by_mention=[[] for _ in range(mentions)])
         for hit in hits:
             if hit.product:
                 out.by_product.setdefault(hit.product, []).append(hit.value)
+            if hit.mention is not None:
+                out.by_mention[hit.mention].append(hit.value)
+            # The flat options apply to any item that has the option, so an option that
+            # another mentioned product also has is left to the per-product values.
             if hit.option and not any(
-                hit.value in self.catalogue.options[p].get(hit.option, [])
-                for p in products
-                if p != hit.product
+                hit.option in self.catalogue.options[p] for p in products if p != hit.product
             ):
                 out.options[hit.option] = hit.value
         out.values = list(dict.fromkeys(h.value for h in hits))
         return out
 
 
-class _Segments:
-    """Which mentioned product a span of text describes."""
-
-    def __init__(self, mentions: list[Mention], skeleton: str) -> None:
-        self.mentions = mentions
-        self.skeleton = skeleton
-
-    def __call__(self, a: int, b: int) -> str | None:
-        if not self.mentions:
-            return None
-        after = next((m for m in self.mentions if m.start >= b), None)
-        # Only other values, spaces and commas between a value and a name: it qualifies it.
-        if after and re.fullmatch(r"[\s,/-]*", self.skeleton[b : after.start]):
-            return after.product
-        before = [m for m in self.mentions if m.start < a]
-        return (before[-1] if before else self.mentions[0]).product
-
-
-def _spaced(alias: str) -> str:
-    return re.sub(r"[\s-]+", " ", alias.lower())
+def _place(hit: _Hit, index: int | None, mentions: list[Mention]) -> _Hit:
+    """The hit tied to its mention: the segment's, or the first of the product it went to."""
+    if hit.product is None or index is None:
+        return hit
+    if mentions[index].product != hit.product:
+        index = next(i for i, m in enumerate(mentions) if m.product == hit.product)
+    return _Hit(hit.start, hit.product, hit.value, hit.option, hit.end, index)
 
 
 def _only(found: dict[str, str]) -> str | None:
@@ -253,14 +237,12 @@ def _adjacent(text: str, a: int, b: int, names: list[str]) -> str | None:
     """
     before, after = text[max(0, a - 40) : a].lower(), text[b : b + 40].lower()
     said = []
-    heads = {}
+    heads: dict[str, list[str]] = {}
     for name in names:
         heads.setdefault(name.split()[0], []).append(name)
     forms = [(n, n) for n in names] + [(h, ns[0]) for h, ns in heads.items() if len(ns) == 1]
     for form, name in forms:
         word = rf"{re.escape(form)}(?:e?s)?"
-        if re.search(rf"\b{word}\s*(?:is|:|=|of)?\s*$", before) or re.match(
-            rf"\s*{word}\b", after
-        ):
+        if re.search(rf"\b{word}\s*(?:is|:|=|of)?\s*$", before) or re.match(rf"\s*{word}\b", after):
             said.append((len(form), name))
     return max(said)[1] if said else None

@@ -123,7 +123,7 @@ def payment_hint(text: str) -> dict[str, Any] | None:
     hits = []
     for m in SOURCE_WORDS.finditer(text):
         kind = m.lastgroup
-        hint = {
+        said: dict[str, Any] = {
             "source": "gift_card"
             if kind in ("gift", "gc")
             else "paypal"
@@ -131,8 +131,8 @@ def payment_hint(text: str) -> dict[str, Any] | None:
             else "credit_card"
         }
         if kind == "brand":
-            hint["brand"] = BRANDS[re.sub(r"\s+", "", m.group().lower())]
-        hits.append((bool(TARGET_CUE.search(text[: m.start()])), m.start(), hint))
+            said["brand"] = BRANDS[re.sub(r"\s+", "", m.group().lower())]
+        hits.append((bool(TARGET_CUE.search(text[: m.start()])), m.start(), said))
     last_four = LAST_FOUR.search(text)
     if not hits and not last_four:
         return {"original": True} if original else None

@@ -47,13 +47,21 @@ ENTITY_KEYS: dict[str, str] = {
     "product_mentions": "list[str]: canonical product names in order of mention, repeats kept",
     "options": (
         "dict[str, str]: option name -> catalogue value, e.g. {'color': 'blue'}, {'waterproof': "
-        "'no'}; the last mention wins, and with several products only pairs that no other "
-        "mentioned product could take"
+        "'no'}; the last mention wins; with several products, only options no other mentioned "
+        "product has"
     ),
     "option_values": "list[str]: option values mentioned, in order (for 'from X to Y')",
     "product_options": (
         "dict[str, list[str]]: product name -> that product's exact catalogue values said in its "
         "part of the message (from its mention to the next), in order, current and wanted"
+    ),
+    "mention_options": (
+        "list[list[str]]: per entry of product_mentions, the values said in that mention's part "
+        "(tells two items of one product apart)"
+    ),
+    "same_item_products": (
+        "list[str]: products the customer wants replaced by an identical item ('a brand-new "
+        "identical one', 'with the same options')"
     ),
     "reason": "str: 'no longer needed' or 'ordered by mistake'",
     "address": "dict: any of address1, address2, city, state, zip, country",

@@ -2,8 +2,8 @@
 
 Placeholders are filled from the store (`nlu.vocab`): {order} {order2} {prod} {prod2} {opt}
 {opt2} (options of {prod}) {optb} (of {prod2}) {cur} (the item's options now, in brackets)
-{diff} (how to settle a price difference) {name} {first} {email} {zip} {pay} {address}
-{reason} {item_id} {user_id}.
+{diff} (how to settle a price difference) {name} {first} {email} {zip} {pay} {card} (a
+credit card by brand and last four) {address} {reason} {item_id} {user_id}.
 Short turns and non-order intents live in `nlu.templates_talk`; the held-out set uses
 different templates (`nlu.templates_heldout`).
 """
@@ -141,6 +141,7 @@ TASK_TEMPLATES: dict[str, list[str]] = {
         "In {order}, I'd like the {prod} in {opt} rather than {opt2}. {diff}",
         "For {order}, switch the {prod} {cur} to {opt} and the {prod2} to {optb}. {diff}",
         "I'd like to change the {prod} in my pending order to {opt}. {diff}",
+        "Change the {prod} in {order} to {opt}, and charge {card} for any difference.",
     ],
     "return_items": [
         "I'm sending the {prod} back, please refund {pay}.",
@@ -191,6 +192,8 @@ TASK_TEMPLATES: dict[str, list[str]] = {
         "I received order {order} and want to exchange the {prod} for {opt}. {diff}",
         "Can I swap the {prod} I got in {order} for {opt}? {diff}",
         "I'd like to exchange the {prod} for {opt}. {diff}",
+        "Exchange the {prod} in {order} for the {opt} version, and use {card} for any difference.",
+        "I want to exchange my {prod} for {opt} from order {order}. Use {card} for the difference.",
         "Please exchange the {prod} {cur} from {order} for a brand-new identical one. {diff}",
     ],
     "modify_user_address": [

@@ -22,6 +22,8 @@ HELDOUT_TEMPLATES: dict[str, list[str]] = {
         "signing off now",
         "gotta go, bye",
         "that is everything, have a good one",
+        "nope, that covers it, thanks for the help!",
+        "ok that's all I needed today, thank you",
     ],
     "thanks": [
         "much appreciated",
@@ -61,6 +63,14 @@ HELDOUT_TEMPLATES: dict[str, list[str]] = {
         "look me up with {email}",
         "account email {email}",
         "name {name}, postal code {zip}",
+        "hello there, I've got a problem with an order. {name} here, zip code {zip}.",
+        "hi, could you help me out? my account email is {email}",
+        "it's the order that is still pending",
+        "the one containing the {prod}",
+        "I'll take {opt}",
+        "send the refund to {pay}",
+        "go with {card}",
+        "the last order I placed",
     ],
     "order_status": [
         "any news on {order}?",
@@ -81,6 +91,8 @@ HELDOUT_TEMPLATES: dict[str, list[str]] = {
         "cancel the {prod} order, {reason}",
         "I wish to cancel {order}",
         "undo my purchase {order}, {reason}",
+        "it's because {reason}",
+        "reason: {reason}",
     ],
     "modify_order_address": [
         "deliver {order} to {address} please",

@@ -28,8 +28,9 @@ UNIT_SPELLINGS = (
 _UNIT_OF = {
     unit: spellings
     for spellings in UNIT_SPELLINGS
-    for unit in ("ft feet foot inch inches ml l liter liters gb hours lbs degrees cup cups mm "
-                 "piece").split()
+    for unit in (
+        "ft feet foot inch inches ml l liter liters gb hours lbs degrees cup cups mm piece"
+    ).split()
     if re.fullmatch(spellings, unit, re.I)
 }
 _QUANTITY = re.compile(

@@ -123,7 +123,8 @@ class StoreVocab:
             return method["id"]
         if method["source"] == "credit_card":
             brand = self.rng.choice([method.get("brand", "credit card"), *CARD_WORDS])
-            ending = f" ending in {method['last_four']}" if "last_four" in method else ""
+            four = method.get("last_four")
+            ending = f" ending in {four}" if four and self.rng.random() < 0.6 else ""
             return f"my {brand}{ending}"
         if method["source"] == "gift_card":
             return self.rng.choice(["my gift card", "the gift card", "gift card", "store credit"])
@@ -143,6 +144,30 @@ class StoreVocab:
         keys = self.rng.sample(sorted(options), k=min(len(options), self.rng.choice([2, 3])))
         words = [_option_words(k, self.rng.choice(options[k])) for k in keys]
         return "(" + ", ".join(words) + ")"
+
+    def card(self) -> str:
+        """A credit card named by brand and last four digits, the way customers write it."""
+        cards = [
+            m
+            for u in self.rng.sample(self.users, 5)
+            for m in u["payment_methods"].values()
+            if m["source"] == "credit_card"
+        ]
+        if not cards:
+            return "my credit card"
+        card = self.rng.choice(cards)
+        brand = self.rng.choice([card.get("brand", "credit"), card.get("brand", "credit").title()])
+        four = card.get("last_four", "0000")
+        return self.rng.choice(
+            [
+                f"my {brand} ending in {four}",
+                f"the {brand} ending {four}",
+                f"the card ending in {four}",
+                f"my {brand} card",
+                f"{brand} ending with {four}",
+                f"my {brand} card ending {four}",
+            ]
+        )
 
     def reason(self) -> str:
         """A cancellation reason in the customer's words."""

@@ -67,6 +67,34 @@ def test_that_names_and_zips_are_read_from_introductions(
     assert (got.get("first_name"), got.get("last_name"), got.get("zip")) == (first, last, zip_code)
 
 
+@pytest.mark.parametrize(
+    "text, first, last, zip_code",
+    [
+        ("hi, i'm olivia ahmed, zip code 94152.", "Olivia", "Ahmed", "94152"),
+        (
+            "hi! i need some help with my orders. i'm anya sanchez, 43171.",
+            "Anya",
+            "Sanchez",
+            "43171",
+        ),
+        ("anya lee 78227", "Anya", "Lee", "78227"),
+        ("i'm john doe, zip 12345", "John", "Doe", "12345"),
+    ],
+)
+def test_that_lower_case_names_are_read_when_the_store_knows_them_or_a_zip_follows(
+    extract, text, first, last, zip_code
+) -> None:
+    got = extract(text)
+    assert (got.get("first_name"), got.get("last_name"), got.get("zip")) == (first, last, zip_code)
+
+
+@pytest.mark.parametrize(
+    "text", ["i'm looking for my order", "i am really upset 12345", "i'm sure it is fine"]
+)
+def test_that_lower_case_words_after_im_are_not_names(extract, text) -> None:
+    assert "first_name" not in extract(text)
+
+
 def test_that_capitalised_words_after_im_are_not_names(extract) -> None:
     assert "first_name" not in extract("I'm Very Upset about this")
     assert "first_name" not in extract("I'm Looking Forward to it")
@@ -128,6 +156,20 @@ def test_that_payment_hints_name_the_kind_of_method(extract, text, hint) -> None
     assert extract(text)["payment_hint"] == hint
 
 
+@pytest.mark.parametrize(
+    "text, hint",
+    [
+        ("Use the original payment method for the price difference.", {"original": True}),
+        ("refund it to the original form of payment", {"original": True}),
+        ("put it back on the card I paid with", {"original": True}),
+        ("to my original credit card", {"source": "credit_card", "original": True}),
+        ("instead of the original payment method, use my PayPal", {"source": "paypal"}),
+    ],
+)
+def test_that_the_original_payment_method_is_named_as_such(extract, text, hint) -> None:
+    assert extract(text)["payment_hint"] == hint
+
+
 def test_that_explicit_payment_ids_are_kept_verbatim(extract) -> None:
     got = extract("use credit_card_4190576 for the difference")
     assert got == {"payment_method_id": "credit_card_4190576"}
@@ -136,8 +178,9 @@ def test_that_explicit_payment_ids_are_kept_verbatim(extract) -> None:
 def test_that_products_and_options_come_from_the_catalogue(extract) -> None:
     got = extract("exchange my tshirt for a blue one in size XL, and the 1000ml water bottle")
     assert got["product_types"] == ["T-Shirt", "Water Bottle"]
-    assert got["options"] == {"color": "blue", "size": "XL", "capacity": "1000ml"}
+    assert got["options"] == {"size": "XL", "capacity": "1000ml"}
     assert got["option_values"] == ["blue", "XL", "1000ml"]
+    assert got["product_options"] == {"T-Shirt": ["blue", "XL"], "Water Bottle": ["1000ml"]}
 
 
 def test_that_from_to_option_changes_keep_order_and_the_target(extract) -> None:

@@ -32,6 +32,51 @@ def test_that_clear_messages_get_their_intent(nlu: NLU, text: str, intent: str) 
     assert nlu.understand(text).intent == intent
 
 
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        (
+            "I've moved. Could you send #W1234567 to 12 Oak Street, Austin, TX 78701?",
+            "modify_order_address",
+        ),
+        (
+            "Please change the Espresso Machine for 15 bar. Any difference can go to my PayPal.",
+            "modify_order_items",
+        ),
+        (
+            "I'd like to exchange the wall clock for the black one from order #W7654321. Use my "
+            "credit card for the price difference.",
+            "exchange_items",
+        ),
+        ("Hi! I need help with my orders. My email address is mia.li3818@example.com.", "identify"),
+        ("Hi, I'm Chen Anderson, email chen.anderson8078@example.com.", "identify"),
+        ("Hi! I need some help with my orders. I'm Lei Anderson, 76192.", "identify"),
+        ("That's all for today, thanks for your help", "goodbye"),
+    ],
+)
+def test_that_requests_with_identity_or_details_keep_their_intent(
+    nlu: NLU, text: str, intent: str
+) -> None:
+    assert nlu.understand(text).intent == intent
+
+
+@pytest.mark.parametrize(
+    "text, intent",
+    [
+        ("no longer needed", "cancel_order"),
+        ("I ordered it by mistake", "cancel_order"),
+        ("the pending one", "identify"),
+        ("the one with the kettle", "identify"),
+        ("the red one", "identify"),
+        ("my mastercard ending in 4971", "identify"),
+    ],
+)
+def test_that_bare_answers_are_details_not_small_talk_or_new_questions(
+    nlu: NLU, text: str, intent: str
+) -> None:
+    assert nlu.understand(text).intent == intent
+
+
 def test_that_understanding_carries_entities_sentiment_and_ranking(nlu: NLU) -> None:
     result = nlu.understand(
         "Hi, I'm Omar Anderson, zip 19031. I want to return the wall clock "
