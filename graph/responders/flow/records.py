@@ -45,10 +45,8 @@ def target_options(
 
     A value the customer tied to an option name ("frame color black") changes that option
     only; a bare value changes the option it belongs to, or, when several options share it,
-    those whose current value differs. Later mentions win. "The same one" keeps every option.
+    those whose current value differs. Later mentions win.
     """
-    if slots.get("same_item"):
-        return dict(item["options"])
     values_by_option: dict[str, set[str]] = {}
     for variant in product["variants"].values():
         for option, value in variant["options"].items():
