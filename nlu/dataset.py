@@ -37,9 +37,8 @@ DATASETS_DIR = Path(
     os.environ.get("SUPPORTGRAPH_DATASETS_DIR", PACKAGE_DIR.parent / "shared" / "datasets")
 )
 TRAIN_SEED, HELDOUT_SEED = 13, 7
-DIFFERENCE_LABELS = frozenset({"exchange_items", "modify_order_items"})
-"""Labels whose messages may end with a price-difference clause."""
-ANSWER_COUNTS = {"identify": 220, "cancel_order": 60, "goodbye": 50}
+STATUS_WORDS = ["pending", "delivered", "still pending", "already delivered", "processed", "newer"]
+ANSWER_COUNTS = {"identify": 240, "cancel_order": 60, "goodbye": 50}
 """Rows per label drawn from the bare-answer templates, on top of the others."""
 
 INTROS = [
@@ -113,19 +112,16 @@ class _Slots(dict):
             "optb": lambda: v.option(self.name2),
             "cur": lambda: v.current(self.name1),
             "diff": v.difference,
+            "status": lambda: v.rng.choice(STATUS_WORDS),
         }
         self[key] = values[key]()
         return self[key]
 
 
-def _render(template: str, vocab: StoreVocab, *, compose: bool, label: str = "") -> str:
+def _render(template: str, vocab: StoreVocab, *, compose: bool) -> str:
     rng = vocab.rng
     slots = _Slots(vocab)
     text = template.format_map(slots)
-    # An item change often ends by saying how to settle the price; that clause names a payment
-    # method, yet the request stays an item change.
-    if compose and label in DIFFERENCE_LABELS and "{diff}" not in template and rng.random() < 0.3:
-        text = text.rstrip() + " " + vocab.difference()
     if compose and rng.random() < 0.55:
         text = rng.choice(INTROS).format_map(slots) + text
     if compose and rng.random() < 0.2:
@@ -159,10 +155,7 @@ def generate(
             if len(seen) >= per_label.get(label, 0):
                 break
             text = _render(
-                vocab.rng.choice(templates[label]),
-                vocab,
-                compose=label in compose_labels,
-                label=label,
+                vocab.rng.choice(templates[label]), vocab, compose=label in compose_labels
             )
             if text and text.lower() not in seen:
                 seen.add(text.lower())

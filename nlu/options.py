@@ -48,11 +48,13 @@ class OptionReading:
 
 @dataclass(frozen=True)
 class _Hit:
+    """One value read at `start:end`, with its product, option name and mention if known."""
+
     start: int
+    end: int
     product: str | None
     value: str
     option: str | None
-    end: int = 0
     mention: int | None = None
 
 
@@ -66,7 +68,7 @@ def _kind(value: str) -> str:
 
 
 class OptionMatcher:
-    """Finds catalogue product names and option values in text."""
+    """Finds catalogue product names and option values in text, and ties values to products."""
 
     def __init__(self, catalogue: Catalogue) -> None:
         """Compile one pattern for all product aliases, one per value and the yes/no phrases.
@@ -82,6 +84,10 @@ class OptionMatcher:
             for v in sorted(values)
         ]
         self._phrases = named_options(catalogue.options)
+        self._product_values = {
+            product: {v for vs in options.values() for v in vs}
+            for product, options in catalogue.options.items()
+        }
         names = {n for opts in catalogue.options.values() for n in opts}
         self._names = re.compile(bounded("|".join(core(n) for n in sorted(names))), re.I)
 
@@ -149,9 +155,9 @@ class OptionMatcher:
                     product = segment(a, b) if segment(a, b) in found else _only(found)
                     if product is None:
                         continue
-                    hit = _Hit(a, product, found[product], phrase.option, b)
+                    hit = _Hit(a, b, product, found[product], phrase.option)
                 elif len(set(found.values())) == 1:
-                    hit = _Hit(a, None, next(iter(found.values())), phrase.option, b)
+                    hit = _Hit(a, b, None, next(iter(found.values())), phrase.option)
                 else:
                     continue
                 taken[a:b] = [True] * (b - a)
@@ -174,10 +180,10 @@ class OptionMatcher:
         """
         product = None
         if products:
-            owning = [p for p in products if self._owned(p, candidates)]
+            owning = [p for p in products if candidates & self._product_values[p]]
             product = home if home in owning else (owning[0] if len(owning) == 1 else None)
         if product:
-            values = [v for v in sorted(candidates) if v in self._values_of(product)][:1]
+            values = [v for v in sorted(candidates) if v in self._product_values[product]][:1]
             scope = [self.catalogue.options[product]]
         else:
             values = sorted(candidates)
@@ -191,13 +197,7 @@ class OptionMatcher:
             return []
         if option is None and len(names) == 1 and len(values) == 1:
             option = names[0]
-        return [_Hit(a, product, value, option, b) for value in values]
-
-    def _owned(self, product: str, candidates: set[str]) -> bool:
-        return bool(candidates & self._values_of(product))
-
-    def _values_of(self, product: str) -> set[str]:
-        return {v for vs in self.catalogue.options[product].values() for v in vs}
+        return [_Hit(a, b, product, value, option) for value in values]
 
     def _reading(self, hits: list[_Hit], products: list[str], mentions: int) -> OptionReading:
         """Flat, per-product and per-mention values, and options no other product has."""
@@ -223,7 +223,7 @@ def _place(hit: _Hit, index: int | None, mentions: list[Mention]) -> _Hit:
         return hit
     if mentions[index].product != hit.product:
         index = next(i for i, m in enumerate(mentions) if m.product == hit.product)
-    return _Hit(hit.start, hit.product, hit.value, hit.option, hit.end, index)
+    return _Hit(hit.start, hit.end, hit.product, hit.value, hit.option, index)
 
 
 def _only(found: dict[str, str]) -> str | None:

@@ -90,6 +90,9 @@ def _clean(word: str | None) -> str | None:
 def find_name(text: str, blocked: Sequence[tuple[int, int]] = ()) -> dict[str, str]:
     """First and last name from 'my name is …', 'I'm First Last' or 'First Last, 12345'.
 
+    A name typed in lower case ('i'm olivia ahmed') is read only when the store has a customer
+    with that first and that last name, or when a zip code or email follows at once.
+
     Args:
         text: A customer message.
         blocked: Character spans (e.g. an address) where no name may start.

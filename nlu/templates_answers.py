@@ -7,7 +7,7 @@ so it must not read as a goodbye or a question. A reason is `cancel_order`, the 
 asks for one. A first message that greets, asks for help in general and gives identity
 details is `identify` too, not a request for a human or for account information.
 
-Placeholders as in `nlu.templates`.
+Placeholders as in `nlu.templates`, plus {status}: an order status as customers say it.
 """
 
 from __future__ import annotations
@@ -37,8 +37,12 @@ ANSWER_TEMPLATES: dict[str, list[str]] = {
         "Hi there. {name}, {email}.",
         "Hey! I'm {name} and my account email is {email}.",
         # Which order.
-        "the pending one",
-        "the delivered one",
+        "the {status} one",
+        "the {status} order",
+        "it's the {status} one",
+        "I mean the {status} order",
+        "the one that's {status}",
+        "the order that is {status}, please",
         "the one that was delivered",
         "the one that hasn't shipped yet",
         "it's the one with the {prod}",

@@ -25,14 +25,6 @@ UNIT_SPELLINGS = (
     r"mm|millimet(?:er|re)s?",
     r"pieces?|pcs",
 )
-_UNIT_OF = {
-    unit: spellings
-    for spellings in UNIT_SPELLINGS
-    for unit in (
-        "ft feet foot inch inches ml l liter liters gb hours lbs degrees cup cups mm piece"
-    ).split()
-    if re.fullmatch(spellings, unit, re.I)
-}
 _QUANTITY = re.compile(
     r"(?P<number>\d+(?:\.\d+)?(?:-\d+(?:\.\d+)?)?)[\s-]?(?P<unit>[A-Za-z]+)(?P<rest>\s.*)?", re.S
 )
@@ -50,7 +42,8 @@ def core(value: str) -> str:
 def surface(value: str) -> str:
     """The regex of every way `value` is written, units spelled any common way."""
     m = _QUANTITY.fullmatch(value)
-    spellings = _UNIT_OF.get(m.group("unit").lower()) if m else None
+    unit = m.group("unit") if m else ""
+    spellings = next((s for s in UNIT_SPELLINGS if re.fullmatch(s, unit, re.I)), None)
     if not m or not spellings:
         return core(value)
     number = r"\s*(?:-|to)\s*".join(re.escape(n) for n in m.group("number").split("-"))
