@@ -17,7 +17,7 @@ else
 WHEELS := --extra-index-url https://download.pytorch.org/whl/cpu --index-strategy unsafe-best-match
 endif
 
-.PHONY: help install build run dev test test-fast lint typecheck eval bench lock clean
+.PHONY: help install build run dev test test-fast lint typecheck eval bench bench-nlu lock clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -52,6 +52,9 @@ typecheck: install ## mypy on the package code
 	cd build/typecheck && $(CURDIR)/$(VENV)/bin/mypy --config-file $(CURDIR)/pyproject.toml \
 	  $(foreach p,api commerce evals graph guardrails knowledge nlu prompts tools,-p supportgraph.$(p)) \
 	  $(foreach m,services server settings cli chat,-m supportgraph.$(m))
+
+bench-nlu: install ## intent accuracy and latency on BANKING77, CLINC150 and Bitext (~15 min)
+	$(VENV)/bin/python -P -m supportgraph.nlu.bench
 
 lock: ## re-resolve requirements.lock from pyproject.toml
 	$(UV) pip compile -q pyproject.toml --extra dev $(WHEELS) --python-version 3.11 -o requirements.lock

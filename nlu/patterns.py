@@ -7,7 +7,11 @@ from datetime import date
 from typing import Any
 
 ORDER_W = re.compile(r"(?<![A-Za-z0-9])#?\s?[Ww](\d{7})(?!\d)")
-ORDER_WORD = re.compile(r"\border\s*(?:number|no\.?|num|id)?\s*[:#]?\s*(\d{7})(?![\d,.]\d)", re.I)
+# Other shops' order numbers run from 6 to 15 digits ("purchase 00123842"); all are read whole,
+# so a wrong number is answered as not the customer's rather than cut to seven digits.
+ORDER_WORD = re.compile(
+    r"\b(?:order|purchase)\s*(?:number|no\.?|num|id)?\s*[:#]?\s*(\d{6,15})(?!\d)(?![,.]\d)", re.I
+)
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 USER_ID = re.compile(r"(?<![\w.@])([a-z]+_[a-z]+_\d{4})(?![\w@])")
 PAYMENT_ID = re.compile(r"\b((?:credit_card|gift_card|paypal)_\d{5,10})\b", re.I)
@@ -96,7 +100,10 @@ def unique(values: list[Any]) -> list[Any]:
 
 
 def order_ids(text: str) -> list[str]:
-    """Order ids written '#W1234567', 'W1234567' or 'order 1234567', as '#W' + digits."""
+    """Order ids written '#W1234567', 'W1234567', 'order 1234567' or 'purchase 00123842'.
+
+    All come back as '#W' + the digits as written, leading zeros kept.
+    """
     found = [(m.start(), m.group(1)) for m in ORDER_W.finditer(text)]
     found += [(m.start(), m.group(1)) for m in ORDER_WORD.finditer(text)]
     return unique([f"#W{digits}" for _, digits in sorted(found)])

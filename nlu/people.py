@@ -25,18 +25,18 @@ SELF_INTRO = re.compile(
 NAME_THEN_ZIP = re.compile(
     rf"(?<![\w,])({_CAP})\s+({_CAP})\s*(?:,|-|/|\()?\s*(?:(?:from|in)\s+)?"
     r"(?:zip(?:\s*code)?\s*(?:is\s*)?:?\s*)?"
-    r"(\d{5})(?!\d)"
+    r"(\d{5})(?!\w)"
 )
 # Lower-case introductions: "hi, i'm olivia ahmed, zip code 94152". Read only when the store
 # knows both names, or a zip code or email follows at once, so "i'm looking for" stays unread.
 LOWER_INTRO = re.compile(
     rf"(?:\bi'?m|\bi\s+am|\bthis\s+is|\bit'?s|\bname\s+is)\s+({_WORD})\s+({_WORD})\b"
-    r"(?=(\s*(?:,|-|/|\(|\band\b)?\s*(?:my\s+)?(?:zip|postal|e-?mail|\d{5}(?!\d)))?)",
+    r"(?=(\s*(?:,|-|/|\(|\band\b)?\s*(?:my\s+)?(?:zip|postal|e-?mail|\d{5}(?!\w)))?)",
     re.I,
 )
 LOWER_NAME_THEN_ZIP = re.compile(
     rf"(?<![\w,'])({_WORD})\s+({_WORD})(?:\s*(?:,|-|/|\()?\s*(?:zip(?:\s*code)?\s*:?\s*)?"
-    r"\d{5}(?!\d)|\s+here\b)",
+    r"\d{5}(?!\w)|\s+here\b)",
     re.I,
 )
 ZIP_CUE = re.compile(
@@ -154,7 +154,7 @@ def find_zip(
     if name:
         after = re.compile(
             rf"\b{re.escape(name[0])}\s+{re.escape(name[1])}\s*(?:,|-|/|\()?\s*"
-            r"(?:(?:from|in)\s+)?(?:zip(?:\s*code)?\s*(?:is\s*)?:?\s*)?(\d{5})(?!\d)",
+            r"(?:(?:from|in)\s+)?(?:zip(?:\s*code)?\s*(?:is\s*)?:?\s*)?(\d{5})(?!\w)",
             re.I,
         )
         for m in after.finditer(text):

@@ -6,6 +6,7 @@ import argparse
 import csv
 import hashlib
 import json
+import os
 import time
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -35,6 +36,10 @@ C_GRID = (4.0, 16.0, 64.0)
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.0, 0.71, 0.05))
 EMBED_CHUNK = 256
 IN_SCOPE_BUDGET = 0.0
+ENCODER = "all-MiniLM-L6-v2"
+EMBEDDINGS_FILE = "embeddings.npz"
+"""Sentence vectors of the last training run, kept beside the model so a retrain after a data
+change encodes only the new rows."""
 
 
 @dataclass(frozen=True)
@@ -107,11 +112,18 @@ def train_intents(
     start = time.perf_counter()
     texts, labels = read_rows(data)
     n_labels = len(set(labels))
-    # Encoding texts of similar length together wastes least time on padding.
-    by_length = np.argsort([len(t) for t in texts], kind="stable")
-    chunks = [by_length[i : i + EMBED_CHUNK] for i in range(0, len(texts), EMBED_CHUNK)]
-    bar = tqdm(total=len(chunks) + len(C_GRID) + 1, desc="intent model", disable=not progress)
+    known = _saved_vectors(Path(out) / EMBEDDINGS_FILE)
     x = np.zeros((len(texts), EMBEDDING_DIM), dtype=np.float32)
+    todo = []
+    for i, text in enumerate(texts):
+        if text in known:
+            x[i] = known[text]
+        else:
+            todo.append(i)
+    # Encoding texts of similar length together wastes least time on padding.
+    by_length = [todo[i] for i in np.argsort([len(texts[i]) for i in todo], kind="stable")]
+    chunks = [by_length[i : i + EMBED_CHUNK] for i in range(0, len(todo), EMBED_CHUNK)]
+    bar = tqdm(total=len(chunks) + len(C_GRID) + 1, desc="intent model", disable=not progress)
     for chunk in chunks:
         x[chunk] = embed([texts[i] for i in chunk], batch_size=EMBED_CHUNK)
         bar.update()
@@ -153,11 +165,30 @@ def train_intents(
         **asdict(report),
         "data": str(data),
         "trained_at": datetime.now(UTC).isoformat(),
-        "encoder": "all-MiniLM-L6-v2",
+        "encoder": ENCODER,
         "oos_label": OUT_OF_SCOPE,
     }
     IntentClassifier(final, threshold=threshold, meta=meta).save(Path(out))
+    _save_vectors(Path(out) / EMBEDDINGS_FILE, texts, x)
     return report
+
+
+def _saved_vectors(path: Path) -> dict[str, np.ndarray]:
+    """Text -> vector from an earlier run's file, if it was made by the same encoder."""
+    try:
+        with np.load(path, allow_pickle=False) as saved:
+            if str(saved["encoder"]) != ENCODER:
+                return {}
+            return dict(zip(saved["texts"].tolist(), saved["vectors"], strict=True))
+    except (OSError, KeyError, ValueError):
+        return {}
+
+
+def _save_vectors(path: Path, texts: list[str], vectors: np.ndarray) -> None:
+    # Written aside and renamed, like the model files, so a concurrent reader never sees half.
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npz")
+    np.savez(tmp, encoder=np.array(ENCODER), texts=np.array(texts), vectors=vectors)
+    os.replace(tmp, path)
 
 
 def ensure_intent_model(

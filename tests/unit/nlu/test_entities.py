@@ -207,3 +207,73 @@ def test_that_only_contract_keys_are_returned(extract) -> None:
     got = extract("I'm Mia Jackson, zip 28249, cancel #W6236251 by mistake, refund $20 to paypal")
     assert set(got) <= set(ENTITY_KEYS)
     assert list(got) == [k for k in ENTITY_KEYS if k in got]
+
+
+@pytest.mark.parametrize(
+    "text", ["cancel #W1234567", "cancel W1234567", "cancel w1234567", "cancel order 1234567"]
+)
+def test_that_an_order_id_reads_the_same_with_or_without_the_hash_and_w(extract, text) -> None:
+    assert extract(text)["order_ids"] == ["#W1234567"]
+
+
+def test_that_two_order_ids_in_one_message_keep_their_order_of_mention(extract) -> None:
+    got = extract("ship order 7654321 to the same address as #W1234567")
+    assert got["order_ids"] == ["#W7654321", "#W1234567"]
+
+
+@pytest.mark.parametrize(
+    "text, order_id",
+    [
+        ("where is purchase 00123842?", "#W00123842"),
+        ("check order 12345678 please", "#W12345678"),
+        ("cancel purchase 3707955617", "#W3707955617"),
+    ],
+)
+def test_that_a_bare_order_number_is_read_whole_and_not_as_an_item(extract, text, order_id) -> None:
+    got = extract(text)
+    assert got["order_ids"] == [order_id]
+    assert "item_ids" not in got
+
+
+@pytest.mark.parametrize(
+    "text", ["I ordered 1500000 pieces", "my order of 250000 units", "the order 1234567.50"]
+)
+def test_that_quantities_and_prices_after_order_are_not_order_ids(extract, text) -> None:
+    assert "order_ids" not in extract(text)
+
+
+def test_that_an_email_at_the_end_of_a_sentence_drops_the_period(extract) -> None:
+    assert extract("my email is jo.lee@shop.io. Thanks!") == {"email": "jo.lee@shop.io"}
+
+
+@pytest.mark.parametrize(
+    "text", ["I paid 12345 dollars", "Portable Charger (20000mAh, black)", "ship 12345 units"]
+)
+def test_that_other_five_digit_numbers_are_not_zip_codes(extract, text) -> None:
+    got = extract(text)
+    assert "zip" not in got and "first_name" not in got
+
+
+def test_that_a_zip_code_is_read_after_its_cue(extract) -> None:
+    assert extract("my zip code is 12345")["zip"] == "12345"
+
+
+def test_that_amounts_need_a_currency_and_keep_their_cents(extract) -> None:
+    assert extract("refund $19.99, $1,200 and $5 please")["amounts"] == [19.99, 1200.0, 5.0]
+    assert "amounts" not in extract("it cost 19.99")
+
+
+@pytest.mark.parametrize(
+    "text, first, last",
+    [
+        ("this is mei kovacs, email mei.kovacs4296@example.com", "Mei", "Kovacs"),
+        ("i am yusuf hernandez", "Yusuf", "Hernandez"),
+    ],
+)
+def test_that_a_lower_case_name_comes_back_capitalised(extract, text, first, last) -> None:
+    got = extract(text)
+    assert (got["first_name"], got["last_name"]) == (first, last)
+
+
+def test_that_plain_text_yields_no_entities(extract) -> None:
+    assert extract("Hello, I have a question about your store hours.") == {}

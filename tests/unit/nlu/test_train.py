@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from supportgraph.nlu import train as train_module
 from supportgraph.nlu.intent import IntentClassifier
 from supportgraph.nlu.train import ensure_intent_model, evaluate_heldout, train_intents
 
@@ -106,6 +107,26 @@ def test_that_the_model_is_retrained_only_when_its_data_changes(tmp_path: Path) 
         f.write(json.dumps({"text": "howdy partner", "label": "greeting"}) + "\n")
     ensure_intent_model(tmp_path / "models", data)
     assert json.loads((model_dir / "meta.json").read_text())["trained_at"] != first
+
+
+def test_that_a_retrain_encodes_only_the_new_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = _write(tmp_path / "tiny.jsonl", "jsonl")
+    train_intents(data, tmp_path / "model", progress=False)
+    encoded: list[str] = []
+    real_embed = train_module.embed
+
+    def counting_embed(texts, **kwargs):
+        encoded.extend(texts)
+        return real_embed(texts, **kwargs)
+
+    monkeypatch.setattr(train_module, "embed", counting_embed)
+    with data.open("a") as f:
+        f.write(json.dumps({"text": "howdy partner", "label": "greeting"}) + "\n")
+    report = train_intents(data, tmp_path / "model", progress=False)
+    assert encoded == ["howdy partner"]
+    assert report.rows == 33
 
 
 def test_that_the_heldout_report_writes_a_confusion_table(tmp_path: Path) -> None:
