@@ -53,8 +53,13 @@ typecheck: install ## mypy on the package code
 	  $(foreach p,api commerce evals graph guardrails knowledge nlu prompts tools,-p supportgraph.$(p)) \
 	  $(foreach m,services server settings cli chat,-m supportgraph.$(m))
 
-bench-nlu: install ## intent accuracy and latency on BANKING77, CLINC150 and Bitext (~15 min)
+bench: bench-nlu ## speed and accuracy benchmarks, printed as tables
+
+bench-nlu: install ## intents, entities and sentiment on public sets (~15 min)
 	$(VENV)/bin/python -P -m supportgraph.nlu.bench
+
+eval: install ## every eval suite, offline unless LANGSMITH_API_KEY is set; SUITE=fast for CI's
+	$(VENV)/bin/python -P -m supportgraph.evals --suite $(or $(SUITE),all) $(EVAL_ARGS)
 
 lock: ## re-resolve requirements.lock from pyproject.toml
 	$(UV) pip compile -q pyproject.toml --extra dev $(WHEELS) --python-version 3.11 -o requirements.lock

@@ -22,7 +22,12 @@ def main(argv: list[str] | None = None) -> int:
     train = commands.add_parser("train-intents", help="train an intent model on labelled data")
     train.add_argument("data", type=Path, help="CSV (text,label) or JSONL file")
     train.add_argument("--out", type=Path, required=True, help="output model directory")
-    args = parser.parse_args(argv)
+    commands.add_parser(
+        "eval", help="run eval suites (see `supportgraph eval --help`)", add_help=False
+    )
+    args, rest = parser.parse_known_args(argv)
+    if args.command != "eval" and rest:
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
 
     if args.command == "serve":
         from supportgraph.server import main as serve
@@ -42,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
 
         report = train_intents(args.data, args.out)
         print(report)  # noqa: T201
+    elif args.command == "eval":
+        from supportgraph.evals.__main__ import main as run_evals
+
+        return run_evals(rest)
     return 0
 
 

@@ -42,6 +42,23 @@ class Settings:
     model: str = field(default_factory=lambda: _env("SUPPORTGRAPH_MODEL"))
     """Chat model as `provider:name` (e.g. `openai:gpt-4o-mini`); empty means the flow responder."""
 
+    user_model: str = field(default_factory=lambda: _env("SUPPORTGRAPH_USER_MODEL"))
+    """Chat model playing the customer in simulated-user evals; empty means `model`."""
+
+    judge_model: str = field(default_factory=lambda: _env("SUPPORTGRAPH_JUDGE_MODEL"))
+    """Chat model grading eval transcripts (LLM-as-judge); empty means no judge runs."""
+
+    judge_base_url: str = field(default_factory=lambda: _env("SUPPORTGRAPH_JUDGE_BASE_URL"))
+    """OpenAI-compatible base URL of the judge; empty means the agent's (`OPENAI_BASE_URL`)."""
+
+    judge_api_key: str = field(
+        default_factory=lambda: _env("SUPPORTGRAPH_JUDGE_API_KEY"), repr=False
+    )
+    """API key of the judge; empty means the agent's (`OPENAI_API_KEY`)."""
+
+    price_per_mtok: str = field(default_factory=lambda: _env("SUPPORTGRAPH_PRICE_PER_MTOK"))
+    """`input,output` USD per million tokens for eval cost reports; overrides the built-in table."""
+
     models_path: str = field(default_factory=lambda: _env("SUPPORTGRAPH_MODELS_DIR"))
     """Where trained NLU models live; empty means `models` under data_dir."""
 

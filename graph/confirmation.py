@@ -12,17 +12,24 @@ _NO = re.compile(
     r"\b(no|nope|nah|not|don'?t|do not|cancel that|stop|wait|hold on|never ?mind|"
     r"actually|but|instead|change|wrong)\b",
 )
+# A yes asked as a question or hedged ("ok?", "yes, I guess", "sure, maybe later") leaves the
+# customer's decision open, so it confirms nothing.
+_HEDGE = re.compile(
+    r"\?|\b(maybe|perhaps|probably|possibly|i guess|i think|i suppose|not sure|unsure|later|"
+    r"hmm+|um+|uh+)\b"
+)
 
 
 def read_confirmation(text: str) -> bool | None:
     """Return True for an explicit yes, False for a no, None when the answer is anything else.
 
     Only an unqualified yes counts: "yes, but change the reason" is not a yes, since the
-    details the customer confirmed would no longer be the ones shown.
+    details the customer confirmed would no longer be the ones shown, and neither is a yes
+    asked back or hedged ("ok?", "yes, I guess").
     """
     answer = " ".join(text.lower().replace("’", "'").split()).strip(" .!,")
     if not answer:
         return None
     if _NO.search(answer):
         return False if re.match(r"^(no|nope|nah|don'?t|do not|stop)\b", answer) else None
-    return True if _YES.match(answer) else None
+    return True if _YES.match(answer) and not _HEDGE.search(answer) else None

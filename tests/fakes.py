@@ -56,6 +56,16 @@ class ScriptedChatModel(BaseChatModel):
         return ChatResult(generations=[ChatGeneration(message=message)])
 
 
+class ReactiveChatModel(ScriptedChatModel):
+    """A `ScriptedChatModel` whose entries may be functions of the messages it is shown.
+
+    The parent validates each entry as an AIMessage, and pydantic turns a function away there;
+    this field keeps entries as given, so a script can answer what the other side just said.
+    """
+
+    script: list[Any]
+
+
 class StaticNLU:
     """An understander that reads nothing: for tests of the LLM path, where intents don't steer."""
 

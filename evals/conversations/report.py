@@ -28,6 +28,8 @@ class ConversationResult:
     flows: list[str] = field(default_factory=list)
     error: str = ""
     """The exception that stopped the conversation, if any."""
+    store_hash: str = ""
+    """The store's state hash when the conversation ended."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""

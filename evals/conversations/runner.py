@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage, ToolMessage
@@ -18,16 +20,39 @@ from supportgraph.evals.conversations.report import ConversationResult, SuiteRep
 from supportgraph.graph.builder import build_graph
 from supportgraph.services import Services
 
-__all__ = ["ConversationResult", "SuiteReport", "run_conversation", "run_suite", "said"]
+__all__ = [
+    "ConversationResult",
+    "SuiteReport",
+    "TurnMark",
+    "run_conversation",
+    "run_suite",
+    "said",
+    "transcript",
+]
 
 logger = logging.getLogger(__name__)
 ServicesFactory = Callable[[], Services]
 """Gives services whose commerce adapter has a fresh store at `.store`; an optional
 `release(services)` attribute is called once the conversation is scored."""
+TOOL_TEXT = 400
+"""Characters of each tool result a transcript keeps by default."""
+
+
+@dataclass(frozen=True)
+class TurnMark:
+    """Where one customer turn starts in the thread, as the runner saw it when sending it."""
+
+    start: int
+    """Index of the turn's first message in the thread."""
+    answers: dict[str, Any] | None = None
+    """The held write (`name`, `args`) this turn was sent to answer, if one was waiting."""
 
 
 async def run_conversation(
-    example: dict[str, Any], services_factory: ServicesFactory
+    example: dict[str, Any],
+    services_factory: ServicesFactory,
+    *,
+    tool_text: int | None = TOOL_TEXT,
 ) -> ConversationResult:
     """Play one example's customer turns, then compare the store and the replies to the gold.
 
@@ -38,6 +63,7 @@ async def run_conversation(
     Args:
         example: A LangSmith example from `conversations.jsonl`.
         services_factory: Builds the services for this conversation.
+        tool_text: Characters of each tool result kept in the transcript; None keeps all.
     """
     inputs, outputs = example["inputs"], example["outputs"]
     services = services_factory()
@@ -45,13 +71,19 @@ async def run_conversation(
     config: RunnableConfig = {"configurable": {"thread_id": inputs["task_id"]}}
     latency: list[float] = []
     messages: list[AnyMessage] = []
+    marks: list[TurnMark] = []
+    pending: dict[str, Any] | None = None
     escalated, error = False, ""
     try:
         for turn in inputs["turns"]:
+            # Recorded before sending: the policy checks need to know which write, if any,
+            # this turn answers, independently of what the graph later writes in the thread.
+            marks.append(TurnMark(len(messages), _held_call(pending)))
             start = time.perf_counter()
             result = await agent.turn({"messages": [{"type": "human", "content": turn}]}, config)
             latency.append(time.perf_counter() - start)
             messages = result["messages"]
+            pending = result.get("pending_action")
             if result.get("escalation"):
                 escalated = True
                 break
@@ -73,11 +105,12 @@ async def run_conversation(
         hash_ok=hash_ok,
         said_ok=said_ok,
         turns=len(latency),
-        transcript=transcript(messages),
+        transcript=transcript(messages, marks, tool_text=tool_text),
         escalated=escalated,
         latency=[round(t, 4) for t in latency],
         flows=list(example.get("metadata", {}).get("flows", [])),
         error=error,
+        store_hash=store_hash,
     )
 
 
@@ -121,17 +154,66 @@ def said(must_say: list[str], messages: list[AnyMessage]) -> bool:
     return all(any(s.lower() in reply for reply in replies) for s in must_say)
 
 
-def transcript(messages: list[AnyMessage]) -> list[dict[str, Any]]:
-    """The thread as plain dicts: customer and agent text, tool calls and tool results."""
+def transcript(
+    messages: list[AnyMessage],
+    marks: Sequence[TurnMark] = (),
+    *,
+    tool_text: int | None = TOOL_TEXT,
+) -> list[dict[str, Any]]:
+    """The thread as plain dicts: customer and agent text, tool calls and tool results.
+
+    Calls and tool results carry the call `id`, tool results their `status`, and a
+    confirmation question `confirm: True`. With turn marks every line also carries its
+    customer `turn` (0-based), and a turn's first customer line the write it `answers`.
+
+    Args:
+        messages: The thread.
+        marks: Where each customer turn starts, from `run_conversation`.
+        tool_text: Characters of each tool result to keep; None keeps all.
+    """
     lines: list[dict[str, Any]] = []
-    for message in messages:
-        if isinstance(message, HumanMessage):
-            lines.append({"role": "customer", "text": str(message.content)})
-        elif isinstance(message, ToolMessage):
-            lines.append({"role": "tool", "name": message.name, "text": str(message.content)[:400]})
-        elif isinstance(message, AIMessage):
-            if message.content:
-                lines.append({"role": "agent", "text": str(message.content)})
-            for call in message.tool_calls:
-                lines.append({"role": "call", "name": call["name"], "args": call["args"]})
+    starts = [mark.start for mark in marks]
+    for index, message in enumerate(messages):
+        turn = bisect_right(starts, index) - 1 if marks else None
+        for line in _lines(message, tool_text):
+            if turn is not None and turn >= 0:
+                line["turn"] = turn
+                answers = marks[turn].answers
+                if answers and line["role"] == "customer" and index == marks[turn].start:
+                    line["answers"] = answers
+            lines.append(line)
     return lines
+
+
+def _lines(message: AnyMessage, tool_text: int | None) -> list[dict[str, Any]]:
+    """One message as transcript lines: an agent message gives its text and each call."""
+    if isinstance(message, HumanMessage):
+        return [{"role": "customer", "text": str(message.content)}]
+    if isinstance(message, ToolMessage):
+        text = str(message.content)
+        return [
+            {
+                "role": "tool",
+                "name": message.name,
+                "text": text if tool_text is None else text[:tool_text],
+                "id": message.tool_call_id,
+                "status": message.status,
+            }
+        ]
+    if not isinstance(message, AIMessage):
+        return []
+    lines: list[dict[str, Any]] = []
+    if message.content:
+        line: dict[str, Any] = {"role": "agent", "text": str(message.content)}
+        if message.response_metadata.get("confirm"):
+            line["confirm"] = True
+        lines.append(line)
+    for call in message.tool_calls:
+        lines.append({"role": "call", "name": call["name"], "args": call["args"], "id": call["id"]})
+    return lines
+
+
+def _held_call(pending: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The name and arguments of a write held for confirmation."""
+    call = (pending or {}).get("call")
+    return {"name": call["name"], "args": dict(call.get("args") or {})} if call else None

@@ -9,6 +9,8 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
 
+from supportgraph.graph.nodes.tools import untrusted_content
+
 ORDER_TOOLS = frozenset(
     {
         "get_order_details",
@@ -112,9 +114,12 @@ def latest_observations(messages: list[AnyMessage]) -> list[Observation]:
     for message in results:
         text = str(message.content)
         ok = message.status != "error" and not text.startswith(("Error", "Denied", "Waiting"))
+        # Store data flagged as holding instructions is still the customer's record: the flow
+        # reads its fields and never takes an instruction from it.
+        body = untrusted_content(text)
         data: Any = text
-        if ok and text[:1] in "{[":
-            data = json.loads(text)
+        if ok and body[:1] in "{[":
+            data = json.loads(body)
         args = calls.get(message.tool_call_id, {}).get("args", {})
         observations.append(Observation(message.name or "", args, ok, data, text))
     return observations
