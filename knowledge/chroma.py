@@ -5,23 +5,32 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, cast
 
 import chromadb
+import numpy as np
 from chromadb.api import ClientAPI
 from chromadb.api.types import Documents, Embeddable, EmbeddingFunction, Embeddings, Space
 from chromadb.config import Settings
 from chromadb.utils.embedding_functions import register_embedding_function
 
 from supportgraph.knowledge.documents import Document
+from supportgraph.knowledge.lexical import LexicalIndex
 from supportgraph.knowledge.port import Passage
 from supportgraph.nlu.embeddings import embed
 
 DEFAULT_COLLECTION = "supportgraph_kb"
 # Bump when the way documents are turned into vectors changes, so old indexes are rebuilt.
 INDEX_VERSION = "1"
+LEXICAL_WEIGHT = 0.3
+"""Weight of the lexical similarity against the cosine; the blend is divided by 1 + weight,
+so a score stays in the cosine's range and the flow responder's threshold keeps its sense."""
+CANDIDATES = 20
+"""Documents taken from each of the dense and the lexical ranking before blending."""
 
 
 @register_embedding_function
@@ -65,13 +74,32 @@ def content_hash(documents: Sequence[Document]) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
-def _indexed_text(document: Document) -> str:
+def _indexed_text(title: str, text: str) -> str:
     # The title carries the heading path or the FAQ question, which is what queries resemble.
-    return f"{document.title}\n\n{document.text}"
+    return f"{title}\n\n{text}"
+
+
+def _blend(cosine: float, lexical: float) -> float:
+    return (cosine + LEXICAL_WEIGHT * lexical) / (1.0 + LEXICAL_WEIGHT)
+
+
+def _passage(doc_id: str, text: str | None, meta: Any, score: float) -> Passage:
+    meta = meta or {}
+    return Passage(
+        id=doc_id,
+        title=str(meta.get("title", "")),
+        text=text or "",
+        source=str(meta.get("source", "")),
+        score=score,
+    )
 
 
 class ChromaKnowledgeBase:
-    """Knowledge base stored in one Chroma collection, searched by cosine similarity."""
+    """Knowledge base stored in one Chroma collection.
+
+    A search blends the encoder's cosine similarity with a lexical one (`LexicalIndex`,
+    fitted in memory on the collection's documents at the first search after a build).
+    """
 
     def __init__(self, client: ClientAPI, collection: str = DEFAULT_COLLECTION) -> None:
         """Open (or create) the collection.
@@ -87,6 +115,8 @@ class ChromaKnowledgeBase:
             embedding_function=cast("EmbeddingFunction[Embeddable]", self._embedding),
             configuration={"hnsw": {"space": "cosine"}},
         )
+        self._lexical: LexicalIndex | None = None
+        self._lock = threading.Lock()
 
     def build(self, documents: Sequence[Document]) -> bool:
         """Index documents unless the collection already holds exactly this content.
@@ -111,11 +141,13 @@ class ChromaKnowledgeBase:
         if documents:
             self._collection.upsert(
                 ids=ids,
-                embeddings=self._embedding([_indexed_text(d) for d in documents]),
+                embeddings=self._embedding([_indexed_text(d.title, d.text) for d in documents]),
                 documents=[d.text for d in documents],
                 metadatas=[{"title": d.title, "source": d.source} for d in documents],
             )
         self._collection.modify(metadata={"content_hash": digest})
+        with self._lock:
+            self._lexical = None
         return True
 
     def count(self) -> int:
@@ -135,9 +167,24 @@ class ChromaKnowledgeBase:
         size = self._collection.count()
         if size == 0 or k <= 0 or not query.strip():
             return []
+        vector = self._embedding([query])
+        wanted = min(size, max(k, CANDIDATES))
+        candidates = self._nearest(vector, wanted)
+        lexical = self._lexical_index()
+        scores = lexical.scores(query)
+        missing = [i for i in lexical.top(scores, wanted) if i not in candidates]
+        candidates.update(self._cosines(missing, vector))
+        blended = [
+            replace(p, score=_blend(p.score, lexical.score_of(scores, p.id)))
+            for p in candidates.values()
+        ]
+        return sorted(blended, key=lambda p: p.score, reverse=True)[:k]
+
+    def _nearest(self, vector: Embeddings, n_results: int) -> dict[str, Passage]:
+        """The n nearest documents by cosine, as passages scored with it."""
         result = self._collection.query(
-            query_embeddings=self._embedding([query]),
-            n_results=min(k, size),
+            query_embeddings=vector,
+            n_results=n_results,
             include=["documents", "metadatas", "distances"],
         )
         rows = zip(
@@ -147,16 +194,38 @@ class ChromaKnowledgeBase:
             (result["distances"] or [[]])[0],
             strict=True,
         )
-        return [
-            Passage(
-                id=doc_id,
-                title=str(meta.get("title", "")),
-                text=text or "",
-                source=str(meta.get("source", "")),
-                score=1.0 - float(distance),
-            )
+        return {
+            doc_id: _passage(doc_id, text, meta, 1.0 - float(distance))
             for doc_id, text, meta, distance in rows
-        ]
+        }
+
+    def _cosines(self, ids: list[str], vector: Embeddings) -> dict[str, Passage]:
+        """Documents found only lexically, scored with their stored vectors' cosine."""
+        if not ids:
+            return {}
+        got = self._collection.get(ids=ids, include=["embeddings", "documents", "metadatas"])
+        query = np.asarray(vector[0], dtype=np.float32)
+        # All three were asked for, so Chroma returns each of them.
+        texts, metas, vectors = got["documents"] or [], got["metadatas"] or [], got["embeddings"]
+        vectors = vectors if vectors is not None else []
+        rows = zip(got["ids"], texts, metas, list(vectors), strict=True)
+        return {
+            doc_id: _passage(doc_id, text, meta, float(np.dot(np.asarray(emb), query)))
+            for doc_id, text, meta, emb in rows
+        }
+
+    def _lexical_index(self) -> LexicalIndex:
+        """The lexical index of the collection's documents, fitted once per build."""
+        with self._lock:
+            if self._lexical is None:
+                stored = self._collection.get(include=["documents", "metadatas"])
+                metas = stored["metadatas"] or [{}] * len(stored["ids"])
+                texts = [
+                    _indexed_text(str((meta or {}).get("title", "")), text or "")
+                    for text, meta in zip(stored["documents"] or [], metas, strict=True)
+                ]
+                self._lexical = LexicalIndex(stored["ids"], texts)
+            return self._lexical
 
 
 def _settings() -> Settings:

@@ -15,7 +15,8 @@ class Passage:
         title: Heading path of a policy section, or the question of a FAQ entry.
         text: The document body shown to the model.
         source: Where the document comes from: `policy` or `faq`.
-        score: Cosine similarity to the query; higher is more relevant.
+        score: Relevance to the query, in the range of a cosine similarity; higher is more
+            relevant. The Chroma adapter blends the encoder's cosine with a lexical one.
     """
 
     id: str

@@ -72,6 +72,9 @@ def test_that_refusal_conversations_leave_the_store_untouched(report: SuiteRepor
 
 
 def test_that_the_sample_pass_rate_meets_the_threshold(report: SuiteReport) -> None:
-    threshold = json.loads(THRESHOLDS.read_text())["conversations_sample_pass_rate"]
+    gates = json.loads(THRESHOLDS.read_text())["gates"]
+    (threshold,) = [
+        g["min"] for g in gates if g["suite"] == "conversations-sample" and g["metric"] == "pass^1"
+    ]
     failed = ", ".join(r.task_id for r in report.failures)
     assert report.pass_rate >= threshold, f"{report.table()}\nfailed: {failed}"
