@@ -130,7 +130,9 @@ class IntentSuite:
         table += "\n" + ", ".join(f"{k} {_fmt(v)}" for k, v in metrics.items()) + "\n"
         confusion = confusion_markdown(gold, predicted)
         notes = []
-        for folder in (self.settings.data_dir / "reports", REPORTS):
+        # Only a run over the whole set replaces the table kept in the repository.
+        folders = [self.settings.data_dir / "reports"] + ([] if self.limit else [REPORTS])
+        for folder in folders:
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / "intent_confusion.md"
             path.write_text(

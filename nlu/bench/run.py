@@ -14,12 +14,12 @@ from supportgraph.nlu.bench.report import Result
 from supportgraph.nlu.finetune import FineTuneConfig
 
 CONFIGS: dict[str, FineTuneConfig] = {
-    "banking77": FineTuneConfig(layers=6, epochs=4),
-    "clinc150": FineTuneConfig(layers=2, epochs=3),
+    "banking77": FineTuneConfig(layers=4, epochs=6),
+    "clinc150": FineTuneConfig(layers=4, epochs=4),
     "bitext": FineTuneConfig(layers=2, epochs=3),
 }
-"""Per-set fine-tuning. BANKING77 tunes the whole encoder (its 77 close intents gain most from
-it); the larger CLINC150 and the easy Bitext tune the top two layers, to keep the run short."""
+"""Per-set fine-tuning: the top four layers of six for the two sets of close intents, two for
+the easy Bitext. Tuning all six gave BANKING77 less (93.7 % against 94.3 %) in twice the time."""
 LATENCY_QUERIES = 500
 
 
