@@ -109,6 +109,7 @@ class ConversationSuite:
         self.limit = limit
         self.simulate = simulate
         self._services = services
+        self._owned = services is None
         self._user_model = user_model
         self._extra = [*violation_evaluators(), *extra_evaluators]
         self.notes: list[str] = []
@@ -180,8 +181,8 @@ class ConversationSuite:
         return summary
 
     def close(self) -> None:
-        """Remove the per-conversation stores."""
-        if self._services is not None:
+        """Remove the per-conversation stores, unless the services were handed in."""
+        if self._owned and self._services is not None:
             self._services.close()
 
 
