@@ -37,3 +37,10 @@ def test_that_simulation_without_a_model_is_refused(capsys: pytest.CaptureFixtur
 def test_that_an_unknown_suite_is_an_error() -> None:
     with pytest.raises(SystemExit):
         cli(["eval", "--suite", "nonsense"])
+
+
+def test_that_the_store_retrieval_suite_meets_its_gate(tmp_path: Path) -> None:
+    report = tmp_path / "eval.json"
+    assert cli(["eval", "--suite", "retrieval-store", "--report", str(report)]) == 0
+    (suite,) = json.loads(report.read_text())["suites"]
+    assert suite["metrics"]["n"] == len(suite["rows"]) >= 60
