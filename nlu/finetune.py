@@ -16,6 +16,7 @@ import math
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import torch
@@ -65,13 +66,14 @@ class FineTunedEncoder:
         self.config = config or FineTuneConfig()
         encoder = load_encoder()
         self.tokenizer = encoder.tokenizer
-        base = encoder[0].auto_model
-        self.embeddings = base.embeddings
+        # A BertModel; torch types submodules loosely, so it is typed as Any here.
+        base: Any = encoder[0].auto_model
+        self.embeddings: nn.Module = base.embeddings
         depth = len(base.encoder.layer)
         self.split = depth - self.config.layers
         # Quantising copies, so the product encoder's own layers are left as they are.
         self.frozen = [quantized(layer) for layer in base.encoder.layer[: self.split]]
-        self.tuned = copy.deepcopy(base.encoder.layer[self.split :])
+        self.tuned: Any = copy.deepcopy(base.encoder.layer[self.split :])
         self.head = nn.Linear(EMBEDDING_DIM, n_classes)
 
     def _tokens(self, texts: Sequence[str]) -> dict[str, torch.Tensor]:

@@ -178,7 +178,7 @@ class BenchClassifier:
                     key = (meets, in_scope if meets else in_scope + recall)
                     # Strictly better only, so ties keep the smaller weight and thresholds.
                     if best is None or key > best[0]:
-                        val = {
+                        val: dict[str, float | None] = {
                             "accuracy": float(right.mean()),
                             "in_scope_accuracy": in_scope,
                             "oos_recall": recall,
