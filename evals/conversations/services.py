@@ -89,3 +89,28 @@ class FreshStoreServices:
         """Remove the scratch folder if this object made it."""
         if self._tmp is not None:
             self._tmp.cleanup()
+
+
+class SharedServices:
+    """The services of a conversation suite: handed in, or built from settings on first use.
+
+    Args:
+        settings: Where the models and index live.
+        services: Services to use instead; the caller then owns them and closes them.
+    """
+
+    def __init__(self, settings: Settings, services: FreshStoreServices | None = None) -> None:
+        self.settings = settings
+        self._services = services
+        self._owned = services is None
+
+    def get(self) -> FreshStoreServices:
+        """The services, built on the first call."""
+        if self._services is None:
+            self._services = FreshStoreServices.from_settings(self.settings)
+        return self._services
+
+    def close(self) -> None:
+        """Remove the per-conversation stores, if these services were built here."""
+        if self._owned and self._services is not None:
+            self._services.close()

@@ -16,7 +16,7 @@ from langchain_core.language_models import BaseChatModel
 from supportgraph.evals.conversations import DATASET_PATH, load_examples
 from supportgraph.evals.conversations.runner import run_conversation
 from supportgraph.evals.conversations.sample import stratified_sample
-from supportgraph.evals.conversations.services import FreshStoreServices
+from supportgraph.evals.conversations.services import FreshStoreServices, SharedServices
 from supportgraph.evals.judge import judge_evaluators
 from supportgraph.evals.policy.violations import violation_evaluators
 from supportgraph.evals.simulate import build_user_model, instruction_for, simulate_conversation
@@ -108,8 +108,7 @@ class ConversationSuite:
         self.sample = sample
         self.limit = limit
         self.simulate = simulate
-        self._services = services
-        self._owned = services is None
+        self._shared = SharedServices(settings, services)
         self._user_model = user_model
         self._extra = [*violation_evaluators(), *extra_evaluators]
         self.notes: list[str] = []
@@ -121,9 +120,7 @@ class ConversationSuite:
     @property
     def services(self) -> FreshStoreServices:
         """The shared NLU, index and responder, with a fresh store per call; built on first use."""
-        if self._services is None:
-            self._services = FreshStoreServices.from_settings(self.settings)
-        return self._services
+        return self._shared.get()
 
     def examples(self) -> list[dict[str, Any]]:
         """The dataset, sampled and limited as asked."""
@@ -182,8 +179,7 @@ class ConversationSuite:
 
     def close(self) -> None:
         """Remove the per-conversation stores, unless the services were handed in."""
-        if self._owned and self._services is not None:
-            self._services.close()
+        self._shared.close()
 
 
 def summarize_conversations(suite: str, rows: Sequence[Row]) -> Summary:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from supportgraph.evals.conversations.runner import run_conversation
-from supportgraph.evals.conversations.services import FreshStoreServices
+from supportgraph.evals.conversations.services import FreshStoreServices, SharedServices
 from supportgraph.evals.policy import DATASET_PATH, apply_setup, load_examples
 from supportgraph.evals.policy.violations import (
     KINDS,
@@ -74,15 +74,12 @@ class PolicySuite:
     ) -> None:
         self.settings = settings
         self.limit = limit
-        self._services = services
-        self._owned = services is None
+        self._shared = SharedServices(settings, services)
 
     @property
     def services(self) -> FreshStoreServices:
         """The shared NLU, index and responder, with a fresh store per call; built on first use."""
-        if self._services is None:
-            self._services = FreshStoreServices.from_settings(self.settings)
-        return self._services
+        return self._shared.get()
 
     def examples(self) -> list[dict[str, Any]]:
         """The dataset, limited as asked."""
@@ -124,8 +121,7 @@ class PolicySuite:
 
     def close(self) -> None:
         """Remove the per-conversation stores, if this suite built the services."""
-        if self._services is not None and self._owned:
-            self._services.close()
+        self._shared.close()
 
 
 def violations(row: Row) -> Counter[str]:
