@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sklearn.metrics import f1_score
-
 from supportgraph.evals.suite import Row, Summary, Target, markdown_table, percentile, read_jsonl
+from supportgraph.nlu.bench.metrics import score
 from supportgraph.nlu.dataset import HELDOUT_PATH
+from supportgraph.nlu.evaluate import confusion_markdown
 from supportgraph.nlu.intent import OUT_OF_SCOPE, IntentClassifier
 from supportgraph.nlu.train import ensure_intent_model
 from supportgraph.settings import PACKAGE_DIR, Settings
@@ -52,14 +52,6 @@ def correct(outputs: dict[str, Any], reference_outputs: dict[str, Any]) -> dict[
     """The predicted label is the gold one."""
     ok = outputs.get("label") == reference_outputs["label"]
     return {"key": "correct", "score": ok, "comment": "" if ok else str(outputs.get("label"))}
-
-
-def confusion_markdown(gold: Sequence[str], predicted: Sequence[str]) -> str:
-    """A confusion table, gold labels as rows and predictions as columns."""
-    labels = sorted(set(gold) | set(predicted))
-    counts = Counter(zip(gold, predicted, strict=True))
-    rows = [[g, *(counts[(g, p)] or "" for p in labels)] for g in labels]
-    return markdown_table(["gold \\ predicted", *labels], rows)
 
 
 class IntentSuite:
@@ -109,13 +101,13 @@ class IntentSuite:
         gold = [r.example["outputs"]["label"] for r in rows]
         predicted = [str(r.outputs.get("label")) for r in rows]
         right = [g == p for g, p in zip(gold, predicted, strict=True)]
-        oos = [p == OUT_OF_SCOPE for g, p in zip(gold, predicted, strict=True) if g == OUT_OF_SCOPE]
+        scores = score(gold, predicted, OUT_OF_SCOPE)
         seconds = [r.outputs["seconds"] for r in rows if "seconds" in r.outputs]
         metrics = {
             "examples": len(rows),
-            "accuracy": sum(right) / max(len(rows), 1),
-            "macro_f1": float(f1_score(gold, predicted, average="macro", zero_division=0)),
-            "oos_recall": sum(oos) / len(oos) if oos else None,
+            "accuracy": scores.accuracy,
+            "macro_f1": scores.macro_f1,
+            "oos_recall": scores.oos_recall if OUT_OF_SCOPE in gold else None,
             "latency_p50_ms": _ms(percentile(seconds, 50)),
             "latency_p95_ms": _ms(percentile(seconds, 95)),
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,20 @@ class HeldoutReport:
     macro_f1: float
     per_source: dict[str, float] = field(default_factory=dict)
     per_label: dict[str, float] = field(default_factory=dict)
+
+
+def confusion_markdown(gold: Sequence[str], predicted: Sequence[str]) -> str:
+    """A Markdown confusion table: gold labels as rows, predictions as columns, zeros blank."""
+    labels = sorted(set(gold) | set(predicted))
+    counts = Counter(zip(gold, predicted, strict=True))
+    lines = [
+        "| gold \\ predicted | " + " | ".join(labels) + " |",
+        "|---" * (len(labels) + 1) + "|",
+    ]
+    for g in labels:
+        cells = [str(counts[(g, p)] or "") for p in labels]
+        lines.append("| " + " | ".join([g, *cells]) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def _read(path: Path) -> list[dict]:
@@ -59,22 +74,16 @@ def evaluate_heldout(model_dir: Path, heldout_path: Path, out_path: Path) -> Hel
         per_source={s: round(sum(v) / len(v), 4) for s, v in sorted(hits.items())},
         per_label={s: round(sum(v) / len(v), 4) for s, v in sorted(per_label.items())},
     )
-    table = [[g] + [str(confusion[(g, p)]) for p in labels] for g in labels]
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     if out_path.suffix.lower() == ".md":
-        lines = [
-            (
-                f"Held-out rows: {report.rows}; accuracy {report.accuracy}; "
-                f"macro-F1 {report.macro_f1}; per source {report.per_source}"
-            ),
-            "",
-            "| gold \\ predicted | " + " | ".join(labels) + " |",
-            "|---" * (len(labels) + 1) + "|",
-        ]
-        lines += ["| " + " | ".join(r) + " |" for r in table]
-        out_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        caption = (
+            f"Held-out rows: {report.rows}; accuracy {report.accuracy}; "
+            f"macro-F1 {report.macro_f1}; per source {report.per_source}"
+        )
+        out_path.write_text(f"{caption}\n\n{confusion_markdown(gold, preds)}", encoding="utf-8")
     else:
+        table = [[g] + [str(confusion[(g, p)]) for p in labels] for g in labels]
         with out_path.open("w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f)
             writer.writerow(["gold\\predicted", *labels])
