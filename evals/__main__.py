@@ -28,7 +28,7 @@ def make_suite(name: str, settings: Settings, args: argparse.Namespace) -> Suite
         from supportgraph.evals.intents import IntentSuite
 
         return IntentSuite(settings, limit=args.limit)
-    if name in ("conversations", "conversations-sample"):
+    if name in ("conversations", "conversations-sample", "instructions", "blind"):
         from supportgraph.evals.conversations.suite import ConversationSuite
 
         return ConversationSuite(
@@ -37,6 +37,7 @@ def make_suite(name: str, settings: Settings, args: argparse.Namespace) -> Suite
             limit=args.limit,
             simulate=args.simulate,
             judges=args.judge,
+            voice=name if name in ("instructions", "blind") else None,
         )
     if name == "policy":
         from supportgraph.evals.policy.suite import PolicySuite
@@ -65,7 +66,7 @@ def parser() -> argparse.ArgumentParser:
     """The command line of `supportgraph eval`."""
     p = argparse.ArgumentParser(prog="supportgraph eval", description=__doc__)
     choices = ["fast", "all", "retrieval", "intents", "policy", "conversations"]
-    choices += ["conversations-sample", *RETRIEVAL]
+    choices += ["conversations-sample", "instructions", "blind", *RETRIEVAL]
     p.add_argument("--suite", action="append", choices=choices, help="repeatable; default fast")
     p.add_argument("--model", help="chat model as provider:name; default SUPPORTGRAPH_MODEL")
     p.add_argument("--repetitions", "-k", type=int, default=1, help="runs per example (pass^k)")

@@ -121,6 +121,8 @@ class SuiteRun:
     rows: list[Row] = field(default_factory=list)
     experiment: str = ""
     uploaded: bool = False
+    sealed: bool = False
+    """Totals only: a sealed suite (the blind split) never writes a row."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: the summary and every row's inputs, outputs and scores."""
@@ -131,7 +133,9 @@ class SuiteRun:
             "metrics": self.summary.metrics,
             "notes": self.summary.notes,
             "table": self.summary.table,
-            "rows": [
+            "rows": []
+            if self.sealed
+            else [
                 {
                     "inputs": r.example.get("inputs"),
                     "metadata": r.example.get("metadata"),
@@ -212,7 +216,8 @@ async def run_suite(
         seen[example.id] = repetition + 1
         scored.append(Row(dict(row, id=str(example.id)), outputs, scores, comments, repetition))
     summary = suite.summarize(scored)
-    return SuiteRun(summary, scored, results.experiment_name, upload)
+    sealed = bool(getattr(suite, "sealed", False))
+    return SuiteRun(summary, scored, results.experiment_name, upload, sealed)
 
 
 def write_report(path: Path, runs: Sequence[SuiteRun], context: dict[str, Any]) -> Path:

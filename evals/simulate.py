@@ -14,7 +14,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import (
@@ -67,6 +67,14 @@ no, as the customer in the instruction would.
 - Put the instruction in your own words rather than repeating it.
 - When the task is done, or cannot go on, write {stop} alone as your message.
 - Stay natural and keep to the personality the instruction gives you."""
+
+
+class CustomerModel(Protocol):
+    """What plays the customer: a chat model, or `voice.InstructionCustomer`."""
+
+    async def ainvoke(self, input: list[BaseMessage], /) -> BaseMessage:  # noqa: A002
+        """The customer's next line, given the conversation so far (agent lines as human)."""
+        ...
 
 
 @dataclass
@@ -147,7 +155,7 @@ def build_user_model(settings: Settings) -> BaseChatModel | None:
 async def simulate_conversation(
     example: dict[str, Any],
     services_factory: ServicesFactory,
-    user_model: BaseChatModel,
+    user_model: CustomerModel | BaseChatModel,
     *,
     max_turns: int = 30,
     tool_text: int | None = TOOL_TEXT,
@@ -192,7 +200,11 @@ class _Talk:
     """One simulated conversation in progress: both sides' messages and how it ended."""
 
     def __init__(
-        self, agent: SupportAgent, thread_id: str, user_model: BaseChatModel, instruction: str
+        self,
+        agent: SupportAgent,
+        thread_id: str,
+        user_model: CustomerModel | BaseChatModel,
+        instruction: str,
     ) -> None:
         self.agent, self.thread_id, self.user_model = agent, thread_id, user_model
         self.config: RunnableConfig = {"configurable": {"thread_id": thread_id}}

@@ -14,9 +14,11 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 
 from supportgraph.evals.conversations import DATASET_PATH, load_examples
+from supportgraph.evals.conversations.blind import blind_ids
 from supportgraph.evals.conversations.runner import run_conversation
 from supportgraph.evals.conversations.sample import stratified_sample
 from supportgraph.evals.conversations.services import FreshStoreServices, SharedServices
+from supportgraph.evals.conversations.voice import InstructionCustomer
 from supportgraph.evals.judge import judge_evaluators
 from supportgraph.evals.policy.violations import violation_evaluators
 from supportgraph.evals.simulate import build_user_model, instruction_for, simulate_conversation
@@ -87,6 +89,9 @@ class ConversationSuite:
         services: Services factory to use instead of the deployment's.
         user_model: The customer model to use instead of the configured one.
         extra_evaluators: More evaluators.
+        voice: `instructions` or `blind`: the task's own instruction plays the customer
+            (`voice.InstructionCustomer`), on the development tasks or on the blind split.
+            The blind suite is sealed: its report holds totals, never a row.
     """
 
     description = "Customer conversations from τ-bench retail train/dev tasks."
@@ -102,8 +107,20 @@ class ConversationSuite:
         services: FreshStoreServices | None = None,
         user_model: BaseChatModel | None = None,
         extra_evaluators: Sequence[Evaluator] = (),
+        voice: str | None = None,
     ) -> None:
+        if voice not in (None, "instructions", "blind"):
+            raise ValueError(f"unknown voice {voice!r}: use 'instructions' or 'blind'")
         self.name = "conversations-sample" if sample else "conversations"
+        if voice:
+            self.name = f"conversations-{voice}"
+            self.description = (
+                "τ-bench train/dev tasks voiced by their own instructions"
+                if voice == "instructions"
+                else "the blind split of train tasks, voiced by their instructions; totals only"
+            )
+        self.voice = voice
+        self.sealed = voice == "blind"
         self.settings = settings
         self.sample = sample
         self.limit = limit
@@ -127,8 +144,12 @@ class ConversationSuite:
         rows = load_examples(DATASET_PATH)
         if self.sample:
             rows = stratified_sample(rows)
-        if self.simulate:
+        if self.simulate or self.voice:
             rows = [r for r in rows if instruction_for(r)]
+        if self.voice:
+            blind = blind_ids(r["inputs"]["task_id"] for r in rows)
+            keep = self.voice == "blind"
+            rows = [r for r in rows if (r["inputs"]["task_id"] in blind) == keep]
         return rows[: self.limit] if self.limit else rows
 
     def target(self) -> Target:
@@ -140,10 +161,13 @@ class ConversationSuite:
 
         async def converse(inputs: dict[str, Any]) -> dict[str, Any]:
             example = {"inputs": inputs, "outputs": {"store_hash": "", "must_say": []}}
-            if user_model is not None:
+            if self.voice:
+                customer = InstructionCustomer(instruction_for(example) or "")
                 result: Any = await simulate_conversation(
-                    example, factory, user_model, tool_text=None
+                    example, factory, customer, tool_text=None
                 )
+            elif user_model is not None:
+                result = await simulate_conversation(example, factory, user_model, tool_text=None)
             else:
                 result = await run_conversation(example, factory, tool_text=None)
             outputs = {
