@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from supportgraph.commerce.factory import build_commerce
 from supportgraph.commerce.port import CommercePort
 from supportgraph.graph.responders.base import Responder
-from supportgraph.nlu.schema import Understanding
+from supportgraph.nlu.schema import Request, Understanding
 from supportgraph.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -20,6 +20,10 @@ class Understander(Protocol):
 
     def understand(self, text: str) -> Understanding:
         """Understand one message."""
+        ...
+
+    def requests(self, text: str) -> list[Request]:
+        """The message's separate requests when it holds several, else an empty list."""
         ...
 
 

@@ -42,6 +42,9 @@ class State(InputState):
     entities: dict[str, Any] = field(default_factory=dict)
     """Entities read from the latest customer message."""
 
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    """The latest message's separate requests (intent, entities, text) when it holds several."""
+
     sentiment: float = 0.0
     """Sentiment of the latest customer message, in [-1, 1]."""
 

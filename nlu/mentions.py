@@ -18,9 +18,12 @@ from supportgraph.nlu.values import bounded, core
 DETERMINER = re.compile(r"\b(?:the|my|a|an|this|that|both|other|your|his|her)\s+$", re.I)
 SAME_ITEM = re.compile(
     r"\b(?:same\s+(?:options|one|item|model|kind|version)|identical|exact\s+same"
-    r"|brand[\s-]new\s+one|replacement)\b",
+    r"|brand[\s-]new\s+one|replacement)\b"
+    # "Air Purifier {...} to {}": nothing about it changes.
+    r"|\bto\s*\{\s*\}",
     re.I,
 )
+"""Words for a brand-new identical item; the one home of this cue."""
 
 
 @dataclass(frozen=True)

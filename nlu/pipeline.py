@@ -7,8 +7,9 @@ from pathlib import Path
 
 from supportgraph.nlu.catalogue import Catalogue
 from supportgraph.nlu.entities import EntityExtractor
+from supportgraph.nlu.frame import split_requests
 from supportgraph.nlu.intent import IntentClassifier
-from supportgraph.nlu.schema import INTENTS, Understanding
+from supportgraph.nlu.schema import INTENTS, Request, Understanding
 from supportgraph.nlu.sentiment import sentiment
 from supportgraph.nlu.train import ensure_intent_model
 
@@ -72,3 +73,31 @@ class NLU:
             sentiment=sentiment(text),
             ranking=ranking,
         )
+
+    def requests(self, text: str) -> list[Request]:
+        """The separate requests of a message, in order; empty when it holds only one.
+
+        Each piece from `split_requests` is classified and read on its own. A piece with the
+        intent of the one before it, and no other order, continues that request.
+        """
+        pieces = split_requests(text or "")
+        if len(pieces) < 2:
+            return []
+        out: list[Request] = []
+        for piece in pieces:
+            label, _, _ = self.classifier.predict(piece)
+            entities = self.extractor.extract(piece)
+            if out and _continues(out[-1], label, entities):
+                merged = f"{out[-1].text} {piece}"
+                out[-1] = Request(out[-1].intent, self.extractor.extract(merged), merged)
+                continue
+            out.append(Request(label, entities, piece))
+        return out if len(out) > 1 else []
+
+
+def _continues(before: Request, intent: str, entities: dict[str, object]) -> bool:
+    """Whether a piece goes on with the request before it rather than starting one."""
+    if intent != before.intent:
+        return False
+    orders = entities.get("order_ids") or []
+    return not orders or orders == before.entities.get("order_ids")

@@ -86,3 +86,15 @@ class Understanding:
     """Sentiment score in [-1, 1]."""
     ranking: list[tuple[str, float]] = field(default_factory=list)
     """Top intents with probabilities, best first."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request of a message that holds several ("return X, and cancel #W2")."""
+
+    intent: str
+    """One of INTENTS."""
+    entities: dict[str, Any]
+    """Entities read from this request's own words."""
+    text: str
+    """The request's part of the message."""

@@ -75,6 +75,10 @@ class StaticNLU:
 
         return Understanding(intent="out_of_scope", confidence=0.0, entities={}, sentiment=0.0)
 
+    def requests(self, text: str) -> list[Any]:
+        """One request per message."""
+        return []
+
 
 class EmptyKnowledge:
     """A knowledge base with nothing in it."""
@@ -110,3 +114,7 @@ class ScriptedNLU:
         intent, entities, *rest = self.readings.get(text, ("out_of_scope", {}))
         sentiment = rest[0] if rest else 0.0
         return Understanding(intent=intent, confidence=0.99, entities=entities, sentiment=sentiment)
+
+    def requests(self, text: str) -> list[Any]:
+        """One request per message."""
+        return []

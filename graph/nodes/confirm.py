@@ -23,7 +23,12 @@ async def await_confirmation(state: State) -> dict[str, Any]:
         {"type": "confirmation", "question": pending.get("summary", ""), "action": pending}
     )
     text = _answer_text(answer)
-    update: dict[str, Any] = {"messages": [HumanMessage(content=text)], "pending_action": None}
+    # The answer is a customer turn: the tool-round budget starts again.
+    update: dict[str, Any] = {
+        "messages": [HumanMessage(content=text)],
+        "pending_action": None,
+        "tool_rounds": 0,
+    }
     if read_confirmation(text) is not True:
         update["flow"] = {**state.flow, "declined": pending.get("call", {}).get("name")}
         return update

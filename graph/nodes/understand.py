@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from typing import Any
 
 from langchain_core.messages import HumanMessage
@@ -44,6 +45,7 @@ async def understand_message(state: State, *, services: Any) -> dict[str, Any]:
         "intent": intent,
         "confidence": confidence,
         "entities": understanding.entities,
+        "requests": [asdict(r) for r in services.nlu.requests(text)],
         "sentiment": understanding.sentiment,
         "negative_turns": state.negative_turns + 1 if negative else 0,
         "safety": None,

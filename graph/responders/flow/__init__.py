@@ -64,13 +64,59 @@ class FlowResponder:
         remember(memory, observations)
         new_turn = bool(state.messages) and isinstance(state.messages[-1], HumanMessage)
         if new_turn:
-            absorb_turn(memory, state.intent, state.entities, last_customer_text(state))
+            absorb_message(memory, state)
         step = plan(memory, state, observations, new_turn)
-        if not step.tool:
+        step = follow_agenda(memory, state, step)
+        if not step.calls:
             memory["asked"] = step.asked
             if memory["goal"] in INFORMATION_GOALS and step.asked is None:
                 memory["goal"] = None
         return {"messages": [step.message()], "flow": memory}
+
+
+IDENTITY_KEYS = ("email", "first_name", "last_name", "zip")
+MAX_CHAINED = 6
+"""Requests answered one after another within one reply, at most."""
+
+
+def absorb_message(memory: dict[str, Any], state: State) -> None:
+    """Fold the new message in: its first request now, the others onto the agenda."""
+    if not state.requests:
+        absorb_turn(memory, state.intent, state.entities, last_customer_text(state))
+        return
+    first, *rest = state.requests
+    identity = {k: v for k, v in state.entities.items() if k in IDENTITY_KEYS}
+    absorb_turn(memory, first["intent"], {**identity, **first["entities"]}, first["text"])
+    memory["agenda"] = [*rest, *memory["agenda"]]
+
+
+def follow_agenda(memory: dict[str, Any], state: State, step: Step) -> Step:
+    """Once the current request is settled, go on to the next one the customer already made.
+
+    A settled request is a finished write, a declined one, or an answered question. Its reply
+    is kept and the next request's first step is added to it, so a message with several
+    requests is worked through without the customer repeating any.
+    """
+    for _ in range(MAX_CHAINED):
+        settled = memory["goal"] is None or (
+            memory["goal"] in INFORMATION_GOALS and step.asked is None
+        )
+        if step.calls or step.asked or not settled or not memory["agenda"]:
+            return step
+        if state.customer is None:
+            return step
+        request = memory["agenda"].pop(0)
+        memory["goal"], memory["asked"] = None, None
+        absorb_turn(memory, request["intent"], request["entities"], request["text"])
+        nxt = plan(memory, state, [], new_turn=False)
+        done = step.text.removesuffix(replies.ANYTHING_ELSE).strip()
+        step = Step(
+            text="\n\n".join(t for t in (done, nxt.text) if t),
+            calls=nxt.calls,
+            cites=[*step.cites, *nxt.cites],
+            asked=nxt.asked,
+        )
+    return step
 
 
 def plan(

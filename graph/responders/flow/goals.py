@@ -179,7 +179,8 @@ def change_items(memory: dict[str, Any], customer: Customer) -> Step:
             return call("get_product_details", product_id=item["product_id"])
         wanted = target_options(item, product, slots)
         # "A brand-new identical one" is a replacement: the same variant, if available.
-        if wanted == item["options"] and not slots.get("same_item"):
+        same = slots.get("same_item") or item["name"] in (slots.get("same_item_products") or [])
+        if wanted == item["options"] and not same:
             text = replies.ASK_OPTIONS.format(name=item["name"], options=available_options(product))
             return say(text, asked="options")
         variant = find_variant(product, wanted)

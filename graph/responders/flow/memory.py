@@ -10,6 +10,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
 
 from supportgraph.graph.nodes.tools import untrusted_content
+from supportgraph.nlu.mentions import SAME_ITEM
 
 ORDER_TOOLS = frozenset(
     {
@@ -62,14 +63,10 @@ SLOT_ENTITIES = (
     "product_mentions",
     "item_ids",
     "all_items",
+    "same_item_products",
 )
 """Entities that replace the slot of the same name."""
 
-SAME_ITEM = re.compile(
-    r"\b(same (options|one|item|model|kind|version)|identical|exact same|brand[- ]new one|"
-    r"replacement)\b",
-    re.I,
-)
 BOTH = re.compile(r"\b(both|each of (them|the))\b", re.I)
 
 
@@ -97,6 +94,7 @@ def new_memory() -> dict[str, Any]:
         "products": {},
         "catalog": None,
         "done": [],
+        "agenda": [],
     }
 
 

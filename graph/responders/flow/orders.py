@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from supportgraph.graph.responders.flow.records import describe_items
-from supportgraph.graph.responders.flow.step import Step, call, say
+from supportgraph.graph.responders.flow.step import Step, call, reads, say
 from supportgraph.graph.state import Customer
 from supportgraph.prompts import flow as replies
 
@@ -40,9 +40,9 @@ def resolve_order(
         if order_id not in orders:
             return None, call("get_order_details", order_id=order_id)
         return orders[order_id], None
-    for candidate in customer["order_ids"]:
-        if candidate not in orders:
-            return None, call("get_order_details", order_id=candidate)
+    unread = [o for o in customer["order_ids"] if o not in orders]
+    if unread:
+        return None, reads("get_order_details", "order_id", unread)
     candidates = [orders[i] for i in customer["order_ids"]]
     wanted = (slots["status_hint"],) if slots.get("status_hint") else statuses
     narrowed = [o for o in candidates if not wanted or o["status"] in wanted]

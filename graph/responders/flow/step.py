@@ -1,4 +1,9 @@
-"""A flow step: either one tool call or one message for the customer."""
+"""A flow step: tool calls, a message for the customer, or both.
+
+Several read calls go out in one step, so looking up N orders costs one tool round. A step
+that continues the customer's next request after a write carries the write's outcome as its
+text and the next request's calls.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +19,8 @@ class Step:
     """What the flow does next."""
 
     text: str = ""
-    tool: str = ""
-    args: dict[str, Any] = field(default_factory=dict)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    """(tool name, arguments) of each call, run in one tool round."""
     cites: list[dict[str, Any]] = field(default_factory=list)
     asked: str | None = None
     """The slot the message asks for, so a bare answer can be read next turn."""
@@ -25,15 +30,22 @@ class Step:
         metadata: dict[str, Any] = {"responder": "flow"}
         if self.cites:
             metadata["citations"] = self.cites
-        if self.tool:
-            call = {"name": self.tool, "args": self.args, "id": f"call_{uuid.uuid4().hex[:24]}"}
-            return AIMessage(content="", tool_calls=[call], response_metadata=metadata)
-        return AIMessage(content=self.text, response_metadata=metadata)
+        calls = [
+            {"name": name, "args": args, "id": f"call_{uuid.uuid4().hex[:24]}"}
+            for name, args in self.calls
+        ]
+        return AIMessage(content=self.text, tool_calls=calls, response_metadata=metadata)
 
 
 def call(tool: str, **args: Any) -> Step:
     """A tool-call step."""
-    return Step(tool=tool, args=args)
+    return Step(calls=[(tool, args)])
+
+
+def reads(tool: str, key: str, values: list[str]) -> Step:
+    """One step that reads several records with the same tool: `reads("get_order_details",
+    "order_id", ids)`."""
+    return Step(calls=[(tool, {key: value}) for value in values])
 
 
 def say(text: str, *, cites: list[dict[str, Any]] | None = None, asked: str | None = None) -> Step:

@@ -1,0 +1,50 @@
+"""Several requests in one message: where each starts.
+
+"Please return the kettle from #W1 via PayPal. Also cancel #W2, I ordered it by mistake" holds
+two requests. `split_requests` cuts a message at sentence (or `;`) boundaries where a new
+action verb starts, and keeps everything else (a refund method, a list of items, a reason)
+with the request it belongs to. `NLU.requests` then reads each piece on its own and merges
+neighbours that turn out to be the same request.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LEAD = (
+    r"(?:(?:and|also|then|plus|next|lastly|finally|additionally|oh|and also)[,:]?\s+)*"
+    r"(?:for\s+(?:order\s+)?#?w?\d{5,},?\s*)?"
+    r"(?:(?:and|also|then|please|kindly)[,:]?\s+)*"
+    r"(?:(?:i|we)(?:'d|\s+would|\s+also|\s+really|\s+just)*\s+(?:like|want|need|wish|have)\s+to\s+|"
+    r"(?:can|could|would)\s+you\s+(?:please\s+|also\s+)*|i'?m\s+(?:also\s+)?(?:looking|hoping)\s+to\s+|"
+    r"(?:let'?s|help\s+me)\s+)?"
+    r"(?:also\s+|please\s+)*"
+)
+ACTION_START = re.compile(
+    _LEAD + r"(cancel|return|exchange|modify|change|swap|replace|update|send\s+back|refund)\b",
+    re.I,
+)
+"""A piece of a message that begins a new request: an action verb, after any lead-in."""
+_PIECE = re.compile(r"(?<=[.;!?])\s+")
+
+
+def split_requests(text: str) -> list[str]:
+    """The message cut where each new action starts; one piece when there is only one.
+
+    Text before the first action (a greeting, who the customer is) stays with the first
+    request; text after an action without a verb of its own (a reason, a refund method, more
+    items) stays with the request before it.
+    """
+    pieces = [p for p in _PIECE.split(" ".join(text.split())) if p]
+    requests: list[str] = []
+    started = False
+    for piece in pieces:
+        if ACTION_START.match(piece) and started:
+            requests.append(piece)
+            continue
+        if requests:
+            requests[-1] = f"{requests[-1]} {piece}"
+        else:
+            requests.append(piece)
+        started = started or bool(ACTION_START.match(piece))
+    return requests
