@@ -13,6 +13,7 @@ from typing import Any
 from supportgraph.nlu import patterns as p
 from supportgraph.nlu.address import find_address
 from supportgraph.nlu.catalogue import Catalogue
+from supportgraph.nlu.literals import option_changes
 from supportgraph.nlu.options import OptionMatcher
 from supportgraph.nlu.people import find_name, find_zip
 from supportgraph.nlu.schema import ENTITY_KEYS
@@ -73,6 +74,8 @@ class EntityExtractor:
         if any(reading.by_mention):
             out["mention_options"] = reading.by_mention
         out["same_item_products"] = reading.same_item
+        changes = option_changes(text, [(m.start, m.end, m.product) for m in mentions])
+        out["option_changes"] = [c.as_dict() for c in changes]
         out["reason"] = p.reason(t)
         out["address"] = address
         amounts_text = _blank(t, blocked)

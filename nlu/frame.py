@@ -48,3 +48,38 @@ def split_requests(text: str) -> list[str]:
             requests.append(piece)
         started = started or bool(ACTION_START.match(piece))
     return requests
+
+
+_VERB_INTENT = {
+    "cancel": "cancel_order",
+    "return": "return_items",
+    "send back": "return_items",
+    "refund": "return_items",
+    "exchange": "exchange_items",
+    "swap": "exchange_items",
+    "replace": "exchange_items",
+}
+_ADDRESS = re.compile(r"\baddress\b", re.I)
+_PAYMENT = re.compile(r"\b(payment|pay with|paid with|pay for it with)\b", re.I)
+_ORDER_ID = re.compile(r"#\s?W\d{5,}", re.I)
+
+
+def verb_intent(text: str) -> str | None:
+    """The intent a request names by its leading verb, when it also names an order.
+
+    "Return #W1 via PayPal: Kettle" and "For #W2, change payment to credit_card_1" say what
+    they want in their first words; the classifier, trained on whole sentences, can be swayed
+    by the rest. Without an order id the classifier decides.
+    """
+    match = ACTION_START.match(" ".join(text.split()))
+    if match is None or not _ORDER_ID.search(text):
+        return None
+    verb = " ".join(match.group(1).lower().split())
+    if verb in _VERB_INTENT:
+        return _VERB_INTENT[verb]
+    rest = text[match.end() :]
+    if _ADDRESS.search(rest[:60]):
+        return "modify_order_address"
+    if _PAYMENT.search(rest[:60]):
+        return "modify_order_payment"
+    return "modify_order_items"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from supportgraph.nlu.catalogue import Catalogue
 from supportgraph.nlu.entities import EntityExtractor
-from supportgraph.nlu.frame import split_requests
+from supportgraph.nlu.frame import split_requests, verb_intent
 from supportgraph.nlu.intent import IntentClassifier
 from supportgraph.nlu.schema import INTENTS, Request, Understanding
 from supportgraph.nlu.sentiment import sentiment
@@ -66,6 +66,7 @@ class NLU:
             text: The customer's message.
         """
         label, confidence, ranking = self.classifier.predict(text or " ")
+        label = verb_intent(text or "") or label
         return Understanding(
             intent=label,
             confidence=confidence,
@@ -85,7 +86,7 @@ class NLU:
             return []
         out: list[Request] = []
         for piece in pieces:
-            label, _, _ = self.classifier.predict(piece)
+            label = verb_intent(piece) or self.classifier.predict(piece)[0]
             entities = self.extractor.extract(piece)
             if out and _continues(out[-1], label, entities):
                 merged = f"{out[-1].text} {piece}"

@@ -63,6 +63,11 @@ ENTITY_KEYS: dict[str, str] = {
         "list[str]: products the customer wants replaced by an identical item ('a brand-new "
         "identical one', 'with the same options')"
     ),
+    "option_changes": (
+        "list[dict]: items written out as option literals, each {'product', 'current': "
+        "{option: value}, 'wanted': {option: value} | None} ('Kettle {...} to {...}'; "
+        "wanted {} is an identical item)"
+    ),
     "reason": "str: 'no longer needed' or 'ordered by mistake'",
     "address": "dict: any of address1, address2, city, state, zip, country",
     "amounts": "list[float]: money amounts",

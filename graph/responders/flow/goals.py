@@ -7,6 +7,7 @@ from typing import Any
 from supportgraph.graph.responders.flow.orders import actionable_order, need_user, resolve_order
 from supportgraph.graph.responders.flow.records import (
     available_options,
+    change_for,
     describe_items,
     describe_method,
     describe_methods,
@@ -179,7 +180,12 @@ def change_items(memory: dict[str, Any], customer: Customer) -> Step:
             return call("get_product_details", product_id=item["product_id"])
         wanted = target_options(item, product, slots)
         # "A brand-new identical one" is a replacement: the same variant, if available.
-        same = slots.get("same_item") or item["name"] in (slots.get("same_item_products") or [])
+        written = change_for(item, slots, order["items"])
+        same = (
+            slots.get("same_item")
+            or item["name"] in (slots.get("same_item_products") or [])
+            or (written is not None and written["wanted"] == {})
+        )
         if wanted == item["options"] and not same:
             text = replies.ASK_OPTIONS.format(name=item["name"], options=available_options(product))
             return say(text, asked="options")

@@ -64,6 +64,7 @@ SLOT_ENTITIES = (
     "item_ids",
     "all_items",
     "same_item_products",
+    "option_changes",
 )
 """Entities that replace the slot of the same name."""
 

@@ -22,6 +22,9 @@ def select_items(order: dict[str, Any], slots: dict[str, Any]) -> list[dict[str,
     items = order.get("items", [])
     if slots.get("item_ids"):
         return [i for i in items if i["item_id"] in slots["item_ids"]]
+    written = [i for i in items if change_for(i, slots, items) is not None]
+    if written:
+        return written
     if slots.get("all_items"):
         return list(items)
     mentions = [
@@ -38,6 +41,50 @@ def select_items(order: dict[str, Any], slots: dict[str, Any]) -> list[dict[str,
     return chosen
 
 
+def change_for(
+    item: dict[str, Any], slots: dict[str, Any], items: list[dict[str, Any]] | None = None
+) -> dict[str, Any] | None:
+    """The written-out change ("Kettle {...} to {...}") that names this item, if any.
+
+    The change's current options pick the item among several of one product; a change whose
+    options match no item of the order goes to the first item of its product.
+    """
+    changes = [c for c in slots.get("option_changes") or [] if c["product"] == item["name"]]
+    for change in changes:
+        if _matches(item["options"], change["current"]):
+            return dict(change)
+    if not changes:
+        return None
+    siblings = [i for i in items or [item] if i["name"] == item["name"]]
+    matched = [c for c in changes if any(_matches(i["options"], c["current"]) for i in siblings)]
+    unmatched = [c for c in changes if c not in matched]
+    free = [i for i in siblings if not any(_matches(i["options"], c["current"]) for c in changes)]
+    if unmatched and free and free[0]["item_id"] == item["item_id"]:
+        return dict(unmatched[0])
+    return None
+
+
+def _matches(options: dict[str, Any], written: dict[str, str]) -> bool:
+    """Whether every written option equals the item's, ignoring case."""
+    lowered = {k.lower(): str(v).lower() for k, v in options.items()}
+    return all(lowered.get(k.lower()) == v.lower() for k, v in written.items())
+
+
+def _apply(
+    options: dict[str, Any], wanted: dict[str, str], values_by_option: dict[str, set[str]]
+) -> dict[str, str]:
+    """The options with the wanted values, spelled as the catalogue spells them."""
+    target = {k: str(v) for k, v in options.items()}
+    by_name = {k.lower(): k for k in target}
+    for name, value in wanted.items():
+        option = by_name.get(name.lower())
+        if option is None:
+            continue
+        spelled = {v.lower(): v for v in values_by_option.get(option, set())}
+        target[option] = spelled.get(value.lower(), value)
+    return target
+
+
 def target_options(
     item: dict[str, Any], product: dict[str, Any], slots: dict[str, Any]
 ) -> dict[str, str]:
@@ -51,6 +98,9 @@ def target_options(
     for variant in product["variants"].values():
         for option, value in variant["options"].items():
             values_by_option.setdefault(option, set()).add(str(value))
+    change = change_for(item, slots)
+    if change is not None and change["wanted"] is not None:
+        return _apply(item["options"], change["wanted"], values_by_option)
     named = {k: str(v) for k, v in (slots.get("options") or {}).items() if k in item["options"]}
     target = dict(item["options"])
     for value in mentioned_values(slots, item["name"]):
