@@ -65,8 +65,11 @@ class EntityExtractor:
         out["payment_hint"] = p.payment_hint(t)
         out |= self._ids(t)
         mentions = self.matcher.mentions(t)
-        out["product_types"] = p.unique([m.product for m in mentions])
-        out["product_mentions"] = [m.product for m in mentions]
+        excluded = [m for m in mentions if p.EXCLUDED_BEFORE.search(t[max(0, m.start - 30) : m.start])]
+        kept = [m for m in mentions if m not in excluded]
+        out["excluded_products"] = p.unique([m.product for m in excluded])
+        out["product_types"] = p.unique([m.product for m in kept])
+        out["product_mentions"] = [m.product for m in kept]
         spans = [(m.start, m.end) for m in mentions]
         reading = self.matcher.read(_blank(t, spans + blocked), mentions)
         out["options"], out["option_values"] = reading.options, reading.values
@@ -82,6 +85,7 @@ class EntityExtractor:
         out["amounts"] = p.amounts(amounts_text)
         out["dates"] = p.dates(t)
         out["all_items"] = True if p.ALL_ITEMS.search(t) else None
+        out["all_orders"] = True if p.ALL_ORDERS.search(t) else None
         return {k: out[k] for k in ENTITY_KEYS if out.get(k) not in (None, [], {}, "")}
 
     def _ids(self, text: str) -> dict[str, list[str]]:

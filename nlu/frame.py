@@ -62,6 +62,8 @@ _VERB_INTENT = {
 _ADDRESS = re.compile(r"\baddress\b", re.I)
 _PAYMENT = re.compile(r"\b(payment|pay with|paid with|pay for it with)\b", re.I)
 _ORDER_ID = re.compile(r"#\s?W\d{5,}", re.I)
+_NOUN_USE = re.compile(r"\s+(policy|policies|window|period|label|status|rules?|fees?)\b", re.I)
+"""'Return policy', 'refund status': the verb is a noun, and the request a question."""
 
 
 def verb_intent(text: str) -> str | None:
@@ -71,8 +73,9 @@ def verb_intent(text: str) -> str | None:
     they want in their first words; the classifier, trained on whole sentences, can be swayed
     by the rest. Without an order id the classifier decides.
     """
-    match = ACTION_START.match(" ".join(text.split()))
-    if match is None or not _ORDER_ID.search(text):
+    text = " ".join(text.split())
+    match = ACTION_START.match(text)
+    if match is None or not _ORDER_ID.search(text) or _NOUN_USE.match(text, match.end()):
         return None
     verb = " ".join(match.group(1).lower().split())
     if verb in _VERB_INTENT:

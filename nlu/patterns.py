@@ -36,9 +36,22 @@ ALL_ITEMS = re.compile(
     r"|\beverything\s+(?:in|from|on|of)\s+(?:the|my|this|that)\s+order\b"
     r"|\b(?:whole|entire|full)\s+order\b"
     r"|\b(?:return|exchange|send back|refund|cancel)\s+(?:it\s+)?(?:all|everything)\b"
-    r"|\ball\s+of\s+them\b",
+    r"|\ball\s+of\s+them\b"
+    r"|\b(?:all|everything)\s+(?:of\s+it\s+)?(?:but|except|apart\s+from|other\s+than|besides)\b",
     re.I,
 )
+EXCLUDED_BEFORE = re.compile(
+    r"\b(?:but(?:\s+not)?|except(?:\s+for)?|other\s+than|apart\s+from|besides|excluding|"
+    r"without|not|minus|save\s+for|leave|leaving|keep|keeping|skip|drop)"
+    r"\s+(?:(?:the|my|that|this|those|these|a|an|one|for)\s+)*$",
+    re.I,
+)
+"""Words right before a product mention that leave it out of the request: 'all but the lamp'."""
+ALL_ORDERS = re.compile(
+    r"\b(?:all|every|each)\s+(?:of\s+)?(?:my\s+|the\s+)?(?:\w+\s+)?orders?\b|\bboth\s+orders\b",
+    re.I,
+)
+"""A request about every order that fits ('cancel every order that hasn't shipped')."""
 
 BRANDS = {
     "visa": "visa",

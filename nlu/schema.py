@@ -73,6 +73,11 @@ ENTITY_KEYS: dict[str, str] = {
     "amounts": "list[float]: money amounts",
     "dates": "list[str]: ISO dates",
     "all_items": "bool: the customer means every item of the order",
+    "excluded_products": (
+        "list[str]: products the customer leaves out ('all but the lamp', 'not the kettle'); "
+        "never also in product_mentions"
+    ),
+    "all_orders": "bool: the request is about every order that fits ('cancel all my orders')",
 }
 """Entity keys. Absent keys mean 'not mentioned'."""
 

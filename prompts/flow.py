@@ -63,6 +63,10 @@ ASK_REFUND_ORIGINAL = (
     "The refund can go to the original payment method ({original}); you have no gift card on "
     "file. Shall I use the original payment method?"
 )
+GIFT_CARD_SHORT = (
+    "I can't pay order {order_id} with {method}: its balance doesn't cover the order total of "
+    "${total:.2f}."
+)
 SAME_PAYMENT = "Order {order_id} is already paid with {method}. Which other method would you like?"
 WRONG_STATUS = "Order {order_id} is {status}, so it can't be {action}. {hint}"
 STATUS_HINTS = {

@@ -125,7 +125,9 @@ def plan(
     """The next step: report a write, verify, pursue the goal, or talk."""
     for seen in observations:
         if is_write(seen):
-            if seen.ok:
+            # A write the store refused stays open for the customer to correct, unless more
+            # requests wait: then it is settled, the customer hears why, and the next goes on.
+            if seen.ok or memory["agenda"]:
                 memory["goal"], memory["slots"] = None, {}
             return write_outcome(memory, seen)
         if seen.text.startswith("Denied"):

@@ -110,6 +110,16 @@ def modify_order_payment(memory: dict[str, Any], customer: Customer) -> Step:
             order_id=order["order_id"], method=describe_method(method, user)
         )
         return say(text, asked="payment")
+    details = user.get("payment_methods", {}).get(method, {})
+    total = sum(float(i.get("price", 0)) for i in order.get("items", []))
+    if details.get("source") == "gift_card" and float(details.get("balance", 0)) < total:
+        # The store would refuse it: say why now, and drop the request, rather than ask for a
+        # yes to a change that can't happen.
+        memory["goal"], memory["slots"] = None, {}
+        text = replies.GIFT_CARD_SHORT.format(
+            method=describe_method(method, user), order_id=order["order_id"], total=total
+        )
+        return say(text, cites=[cite_order(order["order_id"]), cite_user(customer["user_id"])])
     return call(
         "modify_pending_order_payment", order_id=order["order_id"], payment_method_id=method
     )

@@ -54,6 +54,11 @@ ORIGINAL_METHOD = re.compile(
     re.I,
 )
 STATUS_WORD = re.compile(r"\b(pending|delivered|processed|cancell?ed)\b", re.I)
+NOT_SHIPPED = re.compile(
+    r"\b(?:has\s*n[o']t|have\s*n[o']t|not(?:\s+yet)?|never|yet\s+to\s+be)\s+(?:been\s+)?shipped\b"
+    r"|\bnot\s+(?:yet\s+)?(?:sent|dispatched)\b",
+    re.I,
+)
 
 SLOT_ENTITIES = (
     "reason",
@@ -65,6 +70,7 @@ SLOT_ENTITIES = (
     "all_items",
     "same_item_products",
     "option_changes",
+    "all_orders",
 )
 """Entities that replace the slot of the same name."""
 
@@ -147,7 +153,9 @@ def absorb_turn(
     # An answer to our own question ("the pending one") is not a new request, even when it
     # reads like a question about an order.
     answering = memory["asked"] is not None and memory["goal"] in ACTION_GOALS
-    switch = intent in GOALS and intent != memory["goal"]
+    # "Actually, leave the speaker out of it" narrows the request in hand; it starts no other.
+    narrows = bool(entities.get("excluded_products")) and not entities.get("order_ids")
+    switch = intent in GOALS and intent != memory["goal"] and not narrows
     if switch and not (answering and intent in INFORMATION_GOALS):
         # The order in focus carries over: "where is #W1?" then "cancel it" means #W1.
         kept = {k: v for k, v in memory["slots"].items() if k == "order_id"}
@@ -171,6 +179,8 @@ def absorb_turn(
         slots["refund_to_original"] = True
     if status := STATUS_WORD.search(text):
         slots["status_hint"] = status.group(1).replace("canceled", "cancelled")
+    elif NOT_SHIPPED.search(text):
+        slots["status_hint"] = "pending"
     for key in SLOT_ENTITIES:
         if entities.get(key):
             slots[key] = entities[key]
@@ -180,6 +190,11 @@ def absorb_turn(
     for key in ("options", "product_options"):
         if entities.get(key):
             slots[key] = {**slots.get(key, {}), **entities[key]}
+    if entities.get("excluded_products"):
+        # "Actually, leave the speaker out of it": exclusions add up over the request.
+        slots["excluded_products"] = list(
+            dict.fromkeys([*slots.get("excluded_products", []), *entities["excluded_products"]])
+        )
     if SAME_ITEM.search(text):
         slots["same_item"] = True
     if BOTH.search(text):

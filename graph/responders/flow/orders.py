@@ -52,6 +52,18 @@ def resolve_order(
     if len(narrowed) == 1:
         slots["order_id"] = narrowed[0]["order_id"]
         return narrowed[0], None
+    if narrowed and slots.get("all_orders") and memory["goal"]:
+        # "Cancel every order that hasn't shipped": one request per order that fits, each
+        # shown for its own yes.
+        first, *others = narrowed
+        entities = {k: v for k, v in slots.items() if k not in ("order_id", "all_orders")}
+        memory["agenda"] = [
+            {"intent": memory["goal"], "entities": {**entities, "order_ids": [o["order_id"]]},
+             "text": ""}
+            for o in others
+        ] + memory["agenda"]
+        slots["order_id"] = first["order_id"]
+        return first, None
     listing = "; ".join(
         replies.ORDER_LINE.format(
             order_id=o["order_id"], status=o["status"], items=describe_items(o)

@@ -19,7 +19,8 @@ def select_items(order: dict[str, Any], slots: dict[str, Any]) -> list[dict[str,
     A product named twice, or "both", takes two of its items; where fewer are wanted than the
     order has, the items whose current options the customer mentioned first are taken.
     """
-    items = order.get("items", [])
+    excluded = {p.lower() for p in slots.get("excluded_products") or []}
+    items = [i for i in order.get("items", []) if i["name"].lower() not in excluded]
     if slots.get("item_ids"):
         return [i for i in items if i["item_id"] in slots["item_ids"]]
     written = [i for i in items if change_for(i, slots, items) is not None]

@@ -1,0 +1,80 @@
+"""The flow's planners on their own: item choice, written-out options, order resolution."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from supportgraph.graph.responders.flow.memory import new_memory
+from supportgraph.graph.responders.flow.orders import resolve_order
+from supportgraph.graph.responders.flow.records import change_for, select_items, target_options
+from supportgraph.graph.state import Customer
+
+KETTLE = {"name": "Electric Kettle", "item_id": "k1", "options": {"capacity": "1L", "color": "white"}}
+LAMP = {"name": "Desk Lamp", "item_id": "l1", "options": {"color": "black"}}
+LAMP_2 = {"name": "Desk Lamp", "item_id": "l2", "options": {"color": "silver"}}
+ORDER = {"order_id": "#W1", "status": "delivered", "items": [KETTLE, LAMP, LAMP_2]}
+KETTLE_PRODUCT = {
+    "name": "Electric Kettle",
+    "variants": {
+        "k1": {"item_id": "k1", "options": {"capacity": "1L", "color": "white"}, "available": True},
+        "k2": {"item_id": "k2", "options": {"capacity": "2L", "color": "white"}, "available": True},
+    },
+}
+
+
+def test_that_excluded_products_are_never_selected() -> None:
+    chosen = select_items(ORDER, {"all_items": True, "excluded_products": ["Desk Lamp"]})
+    assert [i["item_id"] for i in chosen] == ["k1"]
+    mentioned = {"product_mentions": ["Desk Lamp"], "excluded_products": ["Desk Lamp"]}
+    assert select_items(ORDER, mentioned) == []
+
+
+def test_that_a_written_out_item_picks_its_own_among_several_of_a_product() -> None:
+    slots = {
+        "option_changes": [
+            {"product": "Desk Lamp", "current": {"color": "silver"}, "wanted": {"color": "gold"}}
+        ]
+    }
+    assert [i["item_id"] for i in select_items(ORDER, slots)] == ["l2"]
+    assert change_for(LAMP, slots, ORDER["items"]) is None
+
+
+def test_that_a_written_out_change_is_spelled_as_the_catalogue_spells_it() -> None:
+    slots = {
+        "option_changes": [
+            {
+                "product": "Electric Kettle",
+                "current": {"capacity": "1l"},
+                "wanted": {"capacity": "2l", "color": "WHITE"},
+            }
+        ]
+    }
+    assert target_options(KETTLE, KETTLE_PRODUCT, slots) == {"capacity": "2L", "color": "white"}
+
+
+def _customer(order_ids: list[str]) -> Customer:
+    return {"user_id": "u", "name": "U", "order_ids": order_ids, "payment_method_ids": []}
+
+
+def test_that_every_order_is_read_in_one_step() -> None:
+    memory = new_memory()
+    memory["goal"] = "cancel_order"
+    ids = [f"#W{n}" for n in range(20)]
+    order, step = resolve_order(memory, _customer(ids), ("pending",))
+    assert order is None and step is not None
+    assert [args["order_id"] for _, args in step.calls] == ids
+
+
+def test_that_a_request_about_every_order_becomes_one_request_per_order() -> None:
+    memory = new_memory()
+    memory["goal"] = "cancel_order"
+    memory["slots"] = {"all_orders": True, "status_hint": "pending", "reason": "no longer needed"}
+    memory["orders"] = {
+        "#W1": {"order_id": "#W1", "status": "pending", "items": []},
+        "#W2": {"order_id": "#W2", "status": "delivered", "items": []},
+        "#W3": {"order_id": "#W3", "status": "pending", "items": []},
+    }
+    order, step = resolve_order(memory, _customer(["#W1", "#W2", "#W3"]), ("pending",))
+    assert step is None and order is not None and order["order_id"] == "#W1"
+    assert [r["entities"]["order_ids"] for r in memory["agenda"]] == [["#W3"]]
+    assert memory["agenda"][0]["entities"]["reason"] == "no longer needed"
