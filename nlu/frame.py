@@ -21,7 +21,7 @@ _LEAD = (
     r"(?:also\s+|please\s+)*"
 )
 ACTION_START = re.compile(
-    _LEAD + r"(cancel|return|exchange|modify|change|swap|replace|update|send\s+back|refund)\b",
+    _LEAD + r"(cancel|return|exchange|modify|change|swap|replace|update|send\s+back)\b",
     re.I,
 )
 """A piece of a message that begins a new request: an action verb, after any lead-in."""
@@ -54,7 +54,6 @@ _VERB_INTENT = {
     "cancel": "cancel_order",
     "return": "return_items",
     "send back": "return_items",
-    "refund": "return_items",
     "exchange": "exchange_items",
     "swap": "exchange_items",
     "replace": "exchange_items",
@@ -64,6 +63,22 @@ _PAYMENT = re.compile(r"\b(payment|pay with|paid with|pay for it with)\b", re.I)
 _ORDER_ID = re.compile(r"#\s?W\d{5,}", re.I)
 _NOUN_USE = re.compile(r"\s+(policy|policies|window|period|label|status|rules?|fees?)\b", re.I)
 """'Return policy', 'refund status': the verb is a noun, and the request a question."""
+
+
+def verb_family(text: str) -> str | None:
+    """What kind of action a piece starts with: `cancel`, `return`, `address`, `payment`,
+    `items`; None when it starts with no action verb."""
+    text = " ".join(text.split())
+    match = ACTION_START.match(text)
+    if match is None or _NOUN_USE.match(text, match.end()):
+        return None
+    verb = " ".join(match.group(1).lower().split())
+    if verb in ("cancel", "return", "send back"):
+        return "return" if verb == "send back" else verb
+    rest = text[match.end() : match.end() + 60]
+    if _ADDRESS.search(rest):
+        return "address"
+    return "payment" if _PAYMENT.search(rest) else "items"
 
 
 def verb_intent(text: str) -> str | None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from supportgraph.nlu.catalogue import Catalogue
 from supportgraph.nlu.entities import EntityExtractor
-from supportgraph.nlu.frame import split_requests, verb_intent
+from supportgraph.nlu.frame import split_requests, verb_family, verb_intent
 from supportgraph.nlu.intent import IntentClassifier
 from supportgraph.nlu.schema import INTENTS, Request, Understanding
 from supportgraph.nlu.sentiment import sentiment
@@ -88,7 +88,7 @@ class NLU:
         for piece in pieces:
             label = verb_intent(piece) or self.classifier.predict(piece)[0]
             entities = self.extractor.extract(piece)
-            if out and _continues(out[-1], label, entities):
+            if out and _continues(out[-1], label, entities, piece):
                 merged = f"{out[-1].text} {piece}"
                 out[-1] = Request(out[-1].intent, self.extractor.extract(merged), merged)
                 continue
@@ -96,9 +96,17 @@ class NLU:
         return out if len(out) > 1 else []
 
 
-def _continues(before: Request, intent: str, entities: dict[str, object]) -> bool:
-    """Whether a piece goes on with the request before it rather than starting one."""
-    if intent != before.intent:
-        return False
+def _continues(before: Request, intent: str, entities: dict[str, object], piece: str) -> bool:
+    """Whether a piece goes on with the request before it rather than starting one.
+
+    A piece naming another order starts a new request. One naming no order continues the
+    request before it ("Can you modify order #W1? I'd like the lamp in black"), unless it
+    starts another kind of action ("… Also cancel the blender").
+    """
     orders = entities.get("order_ids") or []
-    return not orders or orders == before.entities.get("order_ids")
+    if orders and orders != before.entities.get("order_ids"):
+        return False
+    if intent == before.intent:
+        return True
+    family = verb_family(piece)
+    return family is None or family == verb_family(before.text)

@@ -19,6 +19,7 @@ from supportgraph.graph.responders.flow.answers import (
 )
 from supportgraph.graph.responders.flow.identity import verify
 from supportgraph.graph.responders.flow.memory import (
+    GOALS,
     INFORMATION_GOALS,
     Observation,
     absorb_turn,
@@ -106,6 +107,8 @@ def follow_agenda(memory: dict[str, Any], state: State, step: Step) -> Step:
         if state.customer is None:
             return step
         request = memory["agenda"].pop(0)
+        if request["intent"] not in GOALS:
+            continue  # A part of the message that asked for nothing the flow can do.
         memory["goal"], memory["asked"] = None, None
         absorb_turn(memory, request["intent"], request["entities"], request["text"])
         nxt = plan(memory, state, [], new_turn=False)
