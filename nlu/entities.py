@@ -65,7 +65,9 @@ class EntityExtractor:
         out["payment_hint"] = p.payment_hint(t)
         out |= self._ids(t)
         mentions = self.matcher.mentions(t)
-        excluded = [m for m in mentions if p.EXCLUDED_BEFORE.search(t[max(0, m.start - 30) : m.start])]
+        excluded = [
+            m for m in mentions if p.EXCLUDED_BEFORE.search(t[max(0, m.start - 30) : m.start])
+        ]
         kept = [m for m in mentions if m not in excluded]
         out["excluded_products"] = p.unique([m.product for m in excluded])
         out["product_types"] = p.unique([m.product for m in kept])

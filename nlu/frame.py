@@ -66,8 +66,10 @@ _NOUN_USE = re.compile(r"\s+(policy|policies|window|period|label|status|rules?|f
 
 
 def verb_family(text: str) -> str | None:
-    """What kind of action a piece starts with: `cancel`, `return`, `address`, `payment`,
-    `items`; None when it starts with no action verb."""
+    """What kind of action a piece starts with, or None when it starts with no action verb.
+
+    The kinds are `cancel`, `return`, `address`, `payment` and `items`.
+    """
     text = " ".join(text.split())
     match = ACTION_START.match(text)
     if match is None or _NOUN_USE.match(text, match.end()):

@@ -26,6 +26,7 @@ class OptionChange:
     """None when no `to {…}` follows; empty for an identical item."""
 
     def as_dict(self) -> dict[str, Any]:
+        """The change as the `option_changes` entity holds it."""
         return {"product": self.product, "current": self.current, "wanted": self.wanted}
 
 

@@ -25,4 +25,3 @@ def blind_ids(task_ids: Iterable[str]) -> frozenset[str]:
     """The blind train task ids among `task_ids`: the `SIZE` with the lowest salted hash."""
     train = sorted((t for t in task_ids if t.startswith("train-")), key=_key)
     return frozenset(train[:SIZE])
-

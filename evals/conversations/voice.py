@@ -1,4 +1,4 @@
-"""Instruction-voiced customers: a task's own instruction, put in the first person, does the talking.
+"""Instruction-voiced customers: a task's own instruction, in the first person, does the talking.
 
 The customer's words are the task author's. `first_person` rewrites the instruction
 mechanically ("Your name is…" → "My name is…", "You want…" → "I want…"), and
@@ -143,7 +143,7 @@ class Instruction:
 
 
 def _said(text: str) -> str:
-    """"mention I also want X" → "I also want X"."""
+    """The reported words of a directive: "mention I also want X" gives "I also want X"."""
     return _capital(_REPORTED.sub("", text).strip())
 
 

@@ -54,7 +54,9 @@ def held_items(factory: FreshStoreServices, turns: list[str]) -> set[str] | None
             config: RunnableConfig = {"configurable": {"thread_id": "exclusions"}}
             result: dict[str, Any] = {}
             for turn in turns:
-                result = await agent.turn({"messages": [{"type": "human", "content": turn}]}, config)
+                result = await agent.turn(
+                    {"messages": [{"type": "human", "content": turn}]}, config
+                )
             call = (result.get("pending_action") or {}).get("call")
             if not call:
                 return None
@@ -80,7 +82,9 @@ def test_that_an_excluded_item_is_never_proposed(
 
 @pytest.mark.parametrize("template", ONLY)
 def test_that_only_the_named_item_is_proposed(factory: FreshStoreServices, template: str) -> None:
-    held = held_items(factory, [f"Hi, my email is {EMAIL}.", template.format(o=ORDER, p="Bookshelf")])
+    held = held_items(
+        factory, [f"Hi, my email is {EMAIL}.", template.format(o=ORDER, p="Bookshelf")]
+    )
     assert held == {"Bookshelf"}
 
 
@@ -89,8 +93,8 @@ def test_that_a_change_of_mind_leaves_the_item_out(factory: FreshStoreServices) 
         factory,
         [
             f"Hi, my email is {EMAIL}.",
-            f"Return the water bottle, the bookshelf and the electric kettle from {ORDER} to the original "
-            "payment method.",
+            f"Return the water bottle, the bookshelf and the electric kettle from {ORDER} to the "
+            "original payment method.",
             "Actually, leave the bookshelf out of it.",
         ],
     )

@@ -75,7 +75,9 @@ def test_that_twenty_orders_are_read_without_a_handoff(tmp_path: Path) -> None:
         return await agent.turn({"messages": [{"type": "human", "content": text}]}, config)
 
     async def run() -> None:
-        first = await turn(f"My email is {EMAIL}. Which of my orders are still pending? I want to cancel one.")
+        first = await turn(
+            f"My email is {EMAIL}. Which of my orders are still pending? I want to cancel one."
+        )
         assert not first.get("escalation")
         reply = last_reply(first["messages"])
         assert "Which order" in reply and target in reply

@@ -58,8 +58,11 @@ def resolve_order(
         first, *others = narrowed
         entities = {k: v for k, v in slots.items() if k not in ("order_id", "all_orders")}
         memory["agenda"] = [
-            {"intent": memory["goal"], "entities": {**entities, "order_ids": [o["order_id"]]},
-             "text": ""}
+            {
+                "intent": memory["goal"],
+                "entities": {**entities, "order_ids": [o["order_id"]]},
+                "text": "",
+            }
             for o in others
         ] + memory["agenda"]
         slots["order_id"] = first["order_id"]

@@ -43,8 +43,10 @@ def call(tool: str, **args: Any) -> Step:
 
 
 def reads(tool: str, key: str, values: list[str]) -> Step:
-    """One step that reads several records with the same tool: `reads("get_order_details",
-    "order_id", ids)`."""
+    """One step that reads several records with the same tool.
+
+    `reads("get_order_details", "order_id", ids)` looks up every order in one tool round.
+    """
     return Step(calls=[(tool, {key: value}) for value in values])
 
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from supportgraph.evals.conversations.voice import STOP, Instruction, InstructionCustomer, first_person
+from supportgraph.evals.conversations.voice import (
+    STOP,
+    Instruction,
+    InstructionCustomer,
+    first_person,
+)
 
 INSTRUCTION = (
     "Your name is Mohamed Khan and your zip code is 60651. You are messy, impatient, busy. "
@@ -52,5 +57,8 @@ def test_that_a_question_asked_three_times_ends_the_conversation() -> None:
 def test_that_it_says_goodbye_once_everything_is_said() -> None:
     customer = InstructionCustomer("Your email is a@b.com. Cancel order #W1234567.")
     customer.reply("", opening=True)
-    assert customer.reply("Done: order #W1234567 is cancelled. Anything else?") == "That's all, thank you."
+    assert (
+        customer.reply("Done: order #W1234567 is cancelled. Anything else?")
+        == "That's all, thank you."
+    )
     assert customer.reply("Have a great day!") == STOP

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from supportgraph.graph.responders.flow.memory import new_memory
 from supportgraph.graph.responders.flow.orders import resolve_order
 from supportgraph.graph.responders.flow.records import change_for, select_items, target_options
 from supportgraph.graph.state import Customer
 
-KETTLE = {"name": "Electric Kettle", "item_id": "k1", "options": {"capacity": "1L", "color": "white"}}
+KETTLE = {
+    "name": "Electric Kettle",
+    "item_id": "k1",
+    "options": {"capacity": "1L", "color": "white"},
+}
 LAMP = {"name": "Desk Lamp", "item_id": "l1", "options": {"color": "black"}}
 LAMP_2 = {"name": "Desk Lamp", "item_id": "l2", "options": {"color": "silver"}}
 ORDER = {"order_id": "#W1", "status": "delivered", "items": [KETTLE, LAMP, LAMP_2]}

@@ -20,7 +20,9 @@ def test_that_each_action_of_a_message_starts_its_own_request() -> None:
 
 
 def test_that_details_after_an_action_stay_with_it() -> None:
-    text = "Return #W4597054 via gift_card_3491931: Coffee Maker; Smart Watch; Cancel order #W4836353."
+    text = (
+        "Return #W4597054 via gift_card_3491931: Coffee Maker; Smart Watch; Cancel order #W4836353."
+    )
     assert split_requests(text) == [
         "Return #W4597054 via gift_card_3491931: Coffee Maker; Smart Watch;",
         "Cancel order #W4836353.",
@@ -53,7 +55,10 @@ def test_that_option_literals_belong_to_the_product_before_them() -> None:
         "exchange Jigsaw Puzzle {'pieces': '2000', 'theme': 'fantasy'} to {'pieces': '500'}; "
         "Air Purifier {'room size': 'medium'} to {}; Lamp {'color': 'white'}"
     )
-    mentions = [(9, 22, "Jigsaw Puzzle"), (text.index("Air"), text.index("Air") + 12, "Air Purifier")]
+    mentions = [
+        (9, 22, "Jigsaw Puzzle"),
+        (text.index("Air"), text.index("Air") + 12, "Air Purifier"),
+    ]
     mentions.append((text.index("Lamp"), text.index("Lamp") + 4, "Desk Lamp"))
     changes = [c.as_dict() for c in option_changes(text, mentions)]
     assert changes == [
