@@ -82,6 +82,9 @@ class Catalogue:
     """Canonical name -> option name -> sorted values."""
     item_ids: frozenset[str] = frozenset()
     """Every variant (item) id in the catalogue."""
+    vague: dict[str, list[str]] = field(default_factory=dict)
+    """Lower-case head word shared by several products -> those products ('kettle' -> Electric
+    Kettle, Tea Kettle): a mention the customer's own orders can resolve."""
 
     @classmethod
     def from_products(cls, products: dict) -> Catalogue:
@@ -108,6 +111,16 @@ class Catalogue:
                 cat.aliases.setdefault(alias, name)
                 cat.aliases.setdefault(_plural(alias), name)
         cat.item_ids = frozenset(items)
+        heads: dict[str, set[str]] = defaultdict(set)
+        for name in cat.product_ids:
+            head = name.lower().replace("-", " ").split()[-1]
+            heads[head].add(name)
+            heads[_plural(head)].add(name)
+        cat.vague = {
+            h: sorted(names)
+            for h, names in heads.items()
+            if len(names) > 1 and h not in cat.aliases
+        }
         return cat
 
     @classmethod

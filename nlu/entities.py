@@ -16,6 +16,7 @@ from supportgraph.nlu.catalogue import Catalogue
 from supportgraph.nlu.literals import option_changes
 from supportgraph.nlu.options import OptionMatcher
 from supportgraph.nlu.people import find_name, find_zip
+from supportgraph.nlu.questions import record_question
 from supportgraph.nlu.schema import ENTITY_KEYS
 
 
@@ -24,6 +25,11 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     for a, b in spans:
         chars[a:b] = " " * (b - a)
     return "".join(chars)
+
+
+def _excluded(text: str, start: int) -> bool:
+    """Whether the words right before a mention leave it out: 'all but the lamp'."""
+    return bool(p.EXCLUDED_BEFORE.search(text[max(0, start - 30) : start]))
 
 
 def _spans(rx: re.Pattern, text: str) -> list[tuple[int, int]]:
@@ -41,6 +47,10 @@ class EntityExtractor:
         """
         self.catalogue = catalogue or Catalogue.load()
         self.matcher = OptionMatcher(self.catalogue)
+        heads = sorted(self.catalogue.vague, key=len, reverse=True)
+        self._vague = re.compile(
+            r"\b(?:" + "|".join(map(re.escape, heads)) + r")\b" if heads else r"(?!)", re.I
+        )
 
     def extract(self, text: str) -> dict[str, Any]:
         """Return the entities found in `text`, keyed and ordered as in ENTITY_KEYS."""
@@ -65,9 +75,7 @@ class EntityExtractor:
         out["payment_hint"] = p.payment_hint(t)
         out |= self._ids(t)
         mentions = self.matcher.mentions(t)
-        excluded = [
-            m for m in mentions if p.EXCLUDED_BEFORE.search(t[max(0, m.start - 30) : m.start])
-        ]
+        excluded = [m for m in mentions if _excluded(t, m.start)]
         kept = [m for m in mentions if m not in excluded]
         out["excluded_products"] = p.unique([m.product for m in excluded])
         out["product_types"] = p.unique([m.product for m in kept])
@@ -81,14 +89,38 @@ class EntityExtractor:
         out["same_item_products"] = reading.same_item
         changes = option_changes(text, [(m.start, m.end, m.product) for m in mentions])
         out["option_changes"] = [c.as_dict() for c in changes]
+        out["record_questions"] = record_question(text)
         out["reason"] = p.reason(t)
         out["address"] = address
         amounts_text = _blank(t, blocked)
         out["amounts"] = p.amounts(amounts_text)
         out["dates"] = p.dates(t)
-        out["all_items"] = True if p.ALL_ITEMS.search(t) else None
+        taken = [(m.start, m.end) for m in mentions]
+        vague = [
+            {
+                "candidates": self.catalogue.vague[w.group().lower()],
+                "excluded": _excluded(t, w.start()),
+            }
+            for w in self._vague.finditer(t)
+            if not any(a <= w.start() < b for a, b in taken) and not self._is_value(w.group(), kept)
+        ]
+        out["vague_products"] = vague
+        named = kept or any(not v["excluded"] for v in vague)
+        all_items = p.ALL_ITEMS.search(t) or (not named and p.THE_ITEMS.search(t))
+        out["all_items"] = True if all_items else None
+        suffix = p.ORDER_SUFFIX.search(t)
+        out["order_suffix"] = suffix.group(1) if suffix and not out["order_ids"] else None
         out["all_orders"] = True if p.ALL_ORDERS.search(t) else None
         return {k: out[k] for k in ENTITY_KEYS if out.get(k) not in (None, [], {}, "")}
+
+    def _is_value(self, word: str, mentions: list[Any]) -> bool:
+        """Whether a word is an option value of a mentioned product ('camera' compartment)."""
+        word = word.lower()
+        return any(
+            word
+            in {str(v).lower() for vs in self.catalogue.options[m.product].values() for v in vs}
+            for m in mentions
+        )
 
     def _ids(self, text: str) -> dict[str, list[str]]:
         """Ten-digit numbers: product ids when the catalogue or the wording says so, else items."""

@@ -28,7 +28,10 @@ REASON_UNNEEDED = re.compile(
     r"\bno longer (?:need|needed|want|require)\b|\bnot needed\b"
     r"|\b(?:don'?t|do not|won'?t|will not)\s+(?:really\s+)?(?:need|want)\s+"
     r"(?:it|them|this|that|these|those|the \w+(?: \w+)?)\s+(?:any ?more|after all)\b"
-    r"|\b(?:don'?t|do not|won'?t|will not)\s+need\s+(?:it|them)\b",
+    r"|\b(?:don'?t|do not|won'?t|will not)\s+need\s+(?:it|them)\b"
+    r"|\b(?:don'?t|do not)\s+need\s+(?:the|these|those|my)\s+(?:items?|things|products?|order)\b"
+    r"|\b(?:won'?t|will not)\s+be\s+able\s+to\s+(?:receive|use)\s+(?:it|them|the\s+\w+)\b"
+    r"|\b(?:want|like)\s+to\s+not\s+receive\b|\bchanged\s+my\s+mind\b",
     re.I,
 )
 ALL_ITEMS = re.compile(
@@ -40,6 +43,16 @@ ALL_ITEMS = re.compile(
     r"|\b(?:all|everything)\s+(?:of\s+it\s+)?(?:but|except|apart\s+from|other\s+than|besides)\b",
     re.I,
 )
+THE_ITEMS = re.compile(
+    r"\b(?:return|exchange|send\s+back|refund|cancel)\s+(?:all\s+)?(?:the|my|these|those)\s+"
+    r"(?:items|products|things|stuff)\b",
+    re.I,
+)
+"""'Return the items': every item, when the message names no product."""
+ORDER_SUFFIX = re.compile(
+    r"\border\b[^.?!]{0,40}?\b(?:ends?|ending)\s+(?:in|with)\s+(?:an?\s+)?(\d{1,7})\b", re.I
+)
+"""'The order number ends in 66': the end of an order id the customer can't recall whole."""
 EXCLUDED_BEFORE = re.compile(
     r"\b(?:but(?:\s+not)?|except(?:\s+for)?|other\s+than|apart\s+from|besides|excluding|"
     r"without|not|minus|save\s+for|leave|leaving|keep|keeping|skip|drop)"
@@ -129,6 +142,9 @@ def reason(text: str) -> str | None:
     return min(hits)[1] if hits else None
 
 
+PREFER = re.compile(r"\b(?:prefer|rather\s+(?:use|have|go\s+with)|would\s+rather)\b", re.I)
+
+
 def payment_hint(text: str) -> dict[str, Any] | None:
     """The kind of payment method named in words: source, and brand or last four if given.
 
@@ -156,8 +172,17 @@ def payment_hint(text: str) -> dict[str, Any] | None:
     last_four = LAST_FOUR.search(text)
     if not hits and not last_four:
         return {"original": True} if original else None
+    # "I prefer PayPal to/over/rather than the gift card": the first named is the choice.
+    preferred = PREFER.search(text)
+    if preferred and hits:
+        hits = [h for h in hits if h[1] >= preferred.end()][:1] or hits
+        return _with_last_four(dict(hits[0][2]), last_four, original)
     targeted = [h for h in hits if h[0]]
     hint: dict[str, Any] = dict((targeted or hits)[-1][2]) if hits else {"source": "credit_card"}
+    return _with_last_four(hint, last_four, original)
+
+
+def _with_last_four(hint: dict[str, Any], last_four: re.Match | None, original: bool) -> dict:
     if last_four and hint["source"] == "credit_card":
         hint["last_four"] = last_four.group(1)
     if original:

@@ -68,6 +68,11 @@ ENTITY_KEYS: dict[str, str] = {
         "{option: value}, 'wanted': {option: value} | None} ('Kettle {...} to {...}'; "
         "wanted {} is an identical item)"
     ),
+    "record_questions": (
+        "list[str]: figures asked about the customer's own records, in order: priciest_item, "
+        "cheapest_item, payment_used, refund_total, order_total, item_price, tracking, "
+        "item_count, order_count"
+    ),
     "reason": "str: 'no longer needed' or 'ordered by mistake'",
     "address": "dict: any of address1, address2, city, state, zip, country",
     "amounts": "list[float]: money amounts",
@@ -76,6 +81,11 @@ ENTITY_KEYS: dict[str, str] = {
     "excluded_products": (
         "list[str]: products the customer leaves out ('all but the lamp', 'not the kettle'); "
         "never also in product_mentions"
+    ),
+    "order_suffix": "str: the last digits of an order id ('the order number ends in 66')",
+    "vague_products": (
+        "list[dict]: words several products share ('the kettle'), each {'candidates': [names], "
+        "'excluded': bool}; the customer's order decides which is meant"
     ),
     "all_orders": "bool: the request is about every order that fits ('cancel all my orders')",
 }

@@ -11,6 +11,11 @@ CLARIFY = (
     "pending order, return or exchange delivered items, update your address, answer product "
     "questions and explain our policies. What would you like to do?"
 )
+ASK_AGAIN = "Sorry, I still need this to go on. {text}"
+OFFER_HUMAN = (
+    "I'm sorry, I don't seem to be understanding you. Would you like me to connect you with a "
+    "human agent? Just say yes, or tell me again in other words what you need."
+)
 NOT_SURE = (
     "I'm not sure about that, and I'd rather not guess. I can connect you with a human agent "
     "if you'd like: just say 'agent'."
@@ -74,6 +79,19 @@ STATUS_HINTS = {
     "returned": "Only delivered orders can be returned or exchanged.",
 }
 
+EXTREME_ITEM = "The {which} item in order {order_id} is the {item}, at ${price:.2f}."
+ITEM_PRICES = "In order {order_id}: {listing}."
+ORDER_TOTAL = "Order {order_id} comes to ${total:.2f} for {count} item(s)."
+PAID_WITH = "Order {order_id} was paid with {method}."
+REFUNDS_MADE = "Your refunds come to ${total:.2f} in all ({listing})."
+REFUND_WOULD_BE = (
+    "A refund of {items} from order {order_id} would come to ${total:.2f}, to the original "
+    "payment method or a gift card."
+)
+TRACKING_IDS = "Tracking number(s) for order {order_id}: {ids}."
+NO_TRACKING = "Order {order_id} is {status} and has no tracking number yet."
+ITEM_COUNT = "Order {order_id} has {count} item(s)."
+ORDER_COUNT = "You have {count} order(s): {orders}."
 ORDER_STATUS = "Order {order_id} is {status}. Items: {items}.{tracking}"
 TRACKING = " Tracking number(s): {ids}."
 ORDERS_LIST = "Here are your orders: {listing}."

@@ -65,6 +65,11 @@ _CONFIRM_RULE = re.compile(
     r"(?:a |your |my )?confirm(?:ation)?[^,]*,\s*(.+)$",
     re.I,
 )
+_ASKED_RULE = re.compile(
+    r"^(?:if|when|once) (?:the agent|they|he|she|it) asks? (?:you |me )?(?:for |about )?"
+    r"([^,]+),\s*(.+)$",
+    re.I,
+)
 _ASKS_IDENTITY = re.compile(
     r"\bverify\b|\b(email address|zip code)\b.*\?|\bfirst name, last name\b", re.I
 )
@@ -113,6 +118,8 @@ class Instruction:
     """Everything else the instruction says (directives included), to answer questions from."""
     on_confirm: list[str] = field(default_factory=list)
     """What to say instead of a plain yes when first asked to confirm."""
+    cues: dict[str, str] = field(default_factory=dict)
+    """Answer -> the question it was written for ("If the agent asks for X, …")."""
 
     @classmethod
     def parse(cls, instruction: str) -> Instruction:
@@ -121,6 +128,7 @@ class Instruction:
         requests: list[str] = []
         pool: list[str] = []
         on_confirm: list[str] = []
+        cues: dict[str, str] = {}
         for raw in sentences(instruction):
             line = first_person(raw)
             if _TRAITS.match(line):
@@ -131,6 +139,13 @@ class Instruction:
             if rule := _CONFIRM_RULE.match(raw):
                 on_confirm.append(_said(first_person(rule.group(1))))
                 continue
+            if rule := _ASKED_RULE.match(raw):
+                # "If the agent asks for the refund method, you prefer PayPal": an answer kept
+                # for that question, matched by the question's words too.
+                answer = _said(first_person(rule.group(2)))
+                pool.append(answer)
+                cues[answer] = first_person(rule.group(1))
+                continue
             if _DIRECTIVE.match(line):
                 reported = _REPORTED.sub("", line)
                 if reported != line:
@@ -139,7 +154,7 @@ class Instruction:
                     pool.append(line)
                 continue
             requests.append(line)
-        return cls(identity, requests, [*requests, *pool], on_confirm)
+        return cls(identity, requests, [*requests, *pool], on_confirm, cues)
 
 
 def _said(text: str) -> str:
@@ -217,7 +232,7 @@ class InstructionCustomer:
         asked = _words(agent)
         best, best_score = "", 0.0
         for sentence in self.plan.pool:
-            overlap = len(asked & _words(sentence))
+            overlap = len(asked & _words(f"{sentence} {self.plan.cues.get(sentence, '')}"))
             score = overlap + (0.5 if not any(sentence in s for s in self.said) else 0.0)
             if overlap and score > best_score:
                 best, best_score = sentence, score

@@ -10,9 +10,20 @@ from langchain_core.messages import HumanMessage
 
 from supportgraph.graph.state import State
 
-HUMAN_REQUEST = re.compile(
-    r"\b(human|agent|representative|real person|supervisor|manager|someone real)\b", re.I
+_PERSON = (
+    r"(?:a\s+|an\s+|the\s+|your\s+|some\s+)?(?:human|live|real|actual)?\s*"
+    r"(?:human|agent|representative|rep|person|supervisor|manager|operator|someone\s+real|somebody)"
 )
+HUMAN_REQUEST = re.compile(
+    rf"\b(?:talk|speak|chat)\s+(?:to|with)\s+{_PERSON}\b"
+    rf"|\b(?:connect|transfer|escalate|put|pass|hand)\s+(?:me|this|it|us)\s+(?:through\s+)?(?:to|over\s+to|with)\s+{_PERSON}\b"
+    rf"|\b(?:want|need|like|get\s+me|give\s+me|let\s+me\s+talk\s+to)\s+(?:to\s+(?:talk|speak)\s+(?:to|with)\s+)?{_PERSON}\b"
+    r"|^\W*(?:an?\s+)?(?:human|agent|representative|supervisor|manager|operator|real person)"
+    r"(?:\s+please)?\W*$",
+    re.I,
+)
+"""A request for a person, in words: 'talk to a human', 'get me a supervisor', 'agent'. The
+word alone inside a sentence ('if the agent asks…', 'your agent said') is not one."""
 HANDOFF_CONFIDENCE = 0.8
 """The classifier alone hands a conversation off only at this confidence or above."""
 NEGATIVE_SENTIMENT = -0.6

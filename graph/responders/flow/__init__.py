@@ -8,9 +8,9 @@ from typing import Any
 
 from langchain_core.messages import HumanMessage
 
-from supportgraph.commerce.port import IDENTITY_TOOLS
+from supportgraph.commerce.port import IDENTITY_TOOLS, TRANSFER_TOOL
 from supportgraph.graph.nodes.understand import last_customer_text
-from supportgraph.graph.responders.flow import goals
+from supportgraph.graph.responders.flow import figures, goals
 from supportgraph.graph.responders.flow.answers import (
     is_write,
     policy_answer,
@@ -40,6 +40,8 @@ CUSTOMER_GOALS: dict[str, Callable[..., Step]] = {
     "modify_order_items": goals.change_items,
     "exchange_items": goals.change_items,
     "return_items": goals.return_items,
+    "refund_order": goals.refund_order,
+    "record_question": figures.record_question,
     "modify_user_address": goals.modify_user_address,
 }
 """Goals on the customer's own data: each needs a verified customer."""
@@ -68,6 +70,7 @@ class FlowResponder:
             absorb_message(memory, state)
         step = plan(memory, state, observations, new_turn)
         step = follow_agenda(memory, state, step)
+        step = break_loops(memory, state, step, new_turn)
         if not step.calls:
             memory["asked"] = step.asked
             if memory["goal"] in INFORMATION_GOALS and step.asked is None:
@@ -122,6 +125,31 @@ def follow_agenda(memory: dict[str, Any], state: State, step: Step) -> Step:
     return step
 
 
+def break_loops(memory: dict[str, Any], state: State, step: Step, new_turn: bool) -> Step:
+    """Ask the same question again in other words at most once, then offer a human.
+
+    A yes to that offer hands the conversation over with what was being asked.
+    """
+    if new_turn and memory.get("offered_human") and state.intent == "affirm":
+        memory["offered_human"] = False
+        summary = f"Customer needs help with: {memory['goal'] or 'an unclear request'}."
+        return Step(calls=[(TRANSFER_TOOL, {"summary": summary})])
+    if step.calls or not (step.asked or step.text.rstrip().endswith("?")):
+        memory["repeats"], memory["last_text"] = 0, ""
+        return step
+    repeats = memory.get("repeats", 0) + 1 if step.text == memory.get("last_text") else 0
+    memory["repeats"], memory["last_text"] = repeats, step.text
+    memory["offered_human"] = False
+    if repeats == 1:
+        return Step(
+            text=replies.ASK_AGAIN.format(text=step.text), cites=step.cites, asked=step.asked
+        )
+    if repeats >= 2:
+        memory["offered_human"] = True
+        return Step(text=replies.OFFER_HUMAN, cites=step.cites, asked=step.asked)
+    return step
+
+
 def plan(
     memory: dict[str, Any], state: State, observations: list[Observation], new_turn: bool
 ) -> Step:
@@ -159,4 +187,14 @@ def plan(
         if state.retrieved and state.intent in ("out_of_scope", "complaint"):
             return policy_answer(state.retrieved)
         return say(replies.CLARIFY)
+    if goal != "record_question" and memory["slots"].get("record_questions"):
+        # A question asked beside the request ("…and what did I pay for it with?") is
+        # answered first; the request goes on in the same reply.
+        text, cites, read = figures.answer_questions(memory, customer)
+        if read is not None:
+            return read
+        step = CUSTOMER_GOALS[goal](memory, customer)
+        step.text = "\n\n".join(t for t in (text, step.text) if t)
+        step.cites = [*cites, *step.cites]
+        return step
     return CUSTOMER_GOALS[goal](memory, customer)

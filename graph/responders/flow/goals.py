@@ -68,6 +68,21 @@ def cancel_order(memory: dict[str, Any], customer: Customer) -> Step:
     return call("cancel_pending_order", order_id=order["order_id"], reason=reason)
 
 
+def refund_order(memory: dict[str, Any], customer: Customer) -> Step:
+    """A refund wish ("I want my money back"): cancel a pending order, return a delivered one.
+
+    The customer names the outcome; the order's status decides the action, as for changes.
+    """
+    order = actionable_order(memory, customer, ("pending", "delivered"), "refunded")
+    if isinstance(order, Step):
+        return order
+    if order["status"] == "pending":
+        memory["goal"] = "cancel_order"
+        return cancel_order(memory, customer)
+    memory["goal"] = "return_items"
+    return return_items(memory, customer)
+
+
 def modify_order_address(memory: dict[str, Any], customer: Customer) -> Step:
     """Change the shipping address of a pending order."""
     order = actionable_order(memory, customer, ("pending",), "changed")
@@ -147,6 +162,10 @@ def return_items(memory: dict[str, Any], customer: Customer) -> Step:
         for m, v in user.get("payment_methods", {}).items()
         if v["source"] == "gift_card" and m != original
     ]
+    if not gift_cards and (method is None or method == original):
+        # The original method is then the only place a refund can go: the confirmation
+        # names it, so no question is needed.
+        method = original
     if method is None or (method != original and method not in gift_cards):
         original_text = describe_method(original, user)
         if not gift_cards:

@@ -10,6 +10,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
 
 from supportgraph.graph.nodes.tools import untrusted_content
+from supportgraph.nlu.frame import verb_intent
 from supportgraph.nlu.mentions import SAME_ITEM
 
 ORDER_TOOLS = frozenset(
@@ -38,14 +39,31 @@ GOALS = frozenset(
         "account_info",
         "product_info",
         "policy_question",
+        "refund_order",
+        "record_question",
     }
 )
 """Intents that start a goal the flow pursues across turns."""
 
-INFORMATION_GOALS = frozenset({"order_status", "account_info", "product_info", "policy_question"})
+INFORMATION_GOALS = frozenset(
+    {"order_status", "account_info", "product_info", "policy_question", "record_question"}
+)
 """Goals that end once answered."""
 
 ACTION_GOALS = GOALS - INFORMATION_GOALS
+
+CHANGES = frozenset(
+    {
+        "cancel_order",
+        "return_items",
+        "exchange_items",
+        "modify_order_items",
+        "modify_order_address",
+        "modify_user_address",
+    }
+)
+"""Intents that ask for a change in their words; a question beside one is answered beside it.
+A change of payment is left out: "what did I pay with?" reads like one to the classifier."""
 """Goals that end with a write."""
 
 ORIGINAL_METHOD = re.compile(
@@ -53,7 +71,16 @@ ORIGINAL_METHOD = re.compile(
     r"\b(the one|the card|the method) i (paid|used|ordered) with",
     re.I,
 )
-STATUS_WORD = re.compile(r"\b(pending|delivered|processed|cancell?ed)\b", re.I)
+_STATUS = r"(pending|delivered|processed|cancell?ed)"
+STATUS_WORD = re.compile(
+    rf"\b{_STATUS}\s+(?:\w+\s+)?(?:order|one|purchase)s?\b"
+    rf"|\b(?:order|one|purchase)s?\s+(?:that\s+|which\s+)?(?:is|was|has\s+been|are|were)\s+"
+    rf"(?:still\s+|already\s+)?{_STATUS}\b"
+    rf"|^\W*(?:the\s+)?{_STATUS}(?:\s+one)?\W*$",
+    re.I,
+)
+"""A status that picks orders: 'the pending order', 'the one that was delivered', 'pending'.
+'I want the refund processed quickly' names none."""
 NOT_SHIPPED = re.compile(
     r"\b(?:has\s*n[o']t|have\s*n[o']t|not(?:\s+yet)?|never|yet\s+to\s+be)\s+(?:been\s+)?shipped\b"
     r"|\bnot\s+(?:yet\s+)?(?:sent|dispatched)\b",
@@ -71,8 +98,28 @@ SLOT_ENTITIES = (
     "same_item_products",
     "option_changes",
     "all_orders",
+    "order_suffix",
+    "vague_products",
+    "record_questions",
 )
 """Entities that replace the slot of the same name."""
+
+REFUND_WISH = re.compile(
+    r"\b(?:want|need|like|get|give\s+me|expect|request|demand)\b[^.?!]{0,30}\b(?:full\s+)?"
+    r"(?:refund|money\s+back|reimburse(?:ment|d)?)\b",
+    re.I,
+)
+"""The customer asks for their money back, without saying cancel or return."""
+WISH_INTENTS = frozenset({"policy_question", "out_of_scope", "complaint", "order_status"})
+"""Intents a refund wish overrides: what the classifier says of outcome-only requests."""
+_RECORD_WORDS = re.compile(r"\b(order|item|bought|purchased|received|ordered|package)\b", re.I)
+
+
+def _about_records(entities: dict[str, Any], text: str) -> bool:
+    """Whether a message is about the customer's own orders, not the policy in general."""
+    keys = ("order_ids", "product_mentions", "vague_products", "order_suffix")
+    return any(entities.get(k) for k in keys) or bool(_RECORD_WORDS.search(text))
+
 
 BOTH = re.compile(r"\b(both|each of (them|the))\b", re.I)
 
@@ -150,6 +197,16 @@ def absorb_turn(
     memory: dict[str, Any], intent: str, entities: dict[str, Any], text: str = ""
 ) -> dict[str, Any]:
     """Fold a new customer message into the goal, identity and slots."""
+    if intent in WISH_INTENTS and REFUND_WISH.search(text) and _about_records(entities, text):
+        # "I don't want it any more and want a full refund": an outcome, not a policy question.
+        intent = "refund_order"
+    if entities.get("record_questions") and not verb_intent(text) and intent not in CHANGES:
+        # "What did I pay for it with?" asks about the record; it changes nothing.
+        intent = "record_question"
+    if intent == "record_question" and memory["goal"] in ACTION_GOALS:
+        intent = memory["goal"]  # Asked in the middle of a request: answered beside it.
+    if intent == "refund_order" and memory["goal"] in ACTION_GOALS:
+        intent = memory["goal"]  # Still the same request, already read as cancel or return.
     # An answer to our own question ("the pending one") is not a new request, even when it
     # reads like a question about an order.
     answering = memory["asked"] is not None and memory["goal"] in ACTION_GOALS
@@ -178,7 +235,8 @@ def absorb_turn(
     ):
         slots["refund_to_original"] = True
     if status := STATUS_WORD.search(text):
-        slots["status_hint"] = status.group(1).replace("canceled", "cancelled")
+        word = next(g for g in status.groups() if g)
+        slots["status_hint"] = word.lower().replace("canceled", "cancelled")
     elif NOT_SHIPPED.search(text):
         slots["status_hint"] = "pending"
     for key in SLOT_ENTITIES:

@@ -46,9 +46,20 @@ def resolve_order(
     candidates = [orders[i] for i in customer["order_ids"]]
     wanted = (slots["status_hint"],) if slots.get("status_hint") else statuses
     narrowed = [o for o in candidates if not wanted or o["status"] in wanted]
+    if not narrowed and wanted != statuses:
+        narrowed = [o for o in candidates if not statuses or o["status"] in statuses]
+    if suffix := slots.get("order_suffix"):
+        ending = [o for o in narrowed or candidates if o["order_id"].endswith(str(suffix))]
+        narrowed = ending or narrowed
     products = {p.lower() for p in slots.get("product_types") or []}
     if products:
         narrowed = [o for o in narrowed if products & {i["name"].lower() for i in o["items"]}]
+    for mention in slots.get("vague_products") or []:
+        if mention["excluded"]:
+            continue
+        fits = {c.lower() for c in mention["candidates"]}
+        holding = [o for o in narrowed if fits & {i["name"].lower() for i in o["items"]}]
+        narrowed = holding or narrowed
     if len(narrowed) == 1:
         slots["order_id"] = narrowed[0]["order_id"]
         return narrowed[0], None

@@ -19,6 +19,7 @@ def select_items(order: dict[str, Any], slots: dict[str, Any]) -> list[dict[str,
     A product named twice, or "both", takes two of its items; where fewer are wanted than the
     order has, the items whose current options the customer mentioned first are taken.
     """
+    slots = resolve_vague(order, slots)
     excluded = {p.lower() for p in slots.get("excluded_products") or []}
     items = [i for i in order.get("items", []) if i["name"].lower() not in excluded]
     if slots.get("item_ids"):
@@ -40,6 +41,27 @@ def select_items(order: dict[str, Any], slots: dict[str, Any]) -> list[dict[str,
             same = sorted(same, key=lambda item: _first_mention(item, values))[:wanted]
         chosen.extend(same)
     return chosen
+
+
+def resolve_vague(order: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
+    """The slots with each vague mention ('the kettle') read as the order's one such product.
+
+    A mention the order leaves open (it holds two kinds of kettle) stays unread.
+    """
+    vague = slots.get("vague_products") or []
+    if not vague:
+        return slots
+    names = {i["name"] for i in order.get("items", [])}
+    out = dict(slots)
+    for mention in vague:
+        fits = [c for c in mention["candidates"] if c in names]
+        if len(fits) != 1:
+            continue
+        key = "excluded_products" if mention["excluded"] else "product_mentions"
+        out[key] = [*(out.get(key) or []), fits[0]]
+        if not mention["excluded"]:
+            out["product_types"] = list(dict.fromkeys([*(out.get("product_types") or []), fits[0]]))
+    return out
 
 
 def change_for(

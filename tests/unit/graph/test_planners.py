@@ -80,3 +80,46 @@ def test_that_a_request_about_every_order_becomes_one_request_per_order() -> Non
     assert step is None and order is not None and order["order_id"] == "#W1"
     assert [r["entities"]["order_ids"] for r in memory["agenda"]] == [["#W3"]]
     assert memory["agenda"][0]["entities"]["reason"] == "no longer needed"
+
+
+def test_that_a_vague_word_is_read_as_the_one_product_of_the_order_it_fits() -> None:
+    slots = {
+        "vague_products": [{"candidates": ["Electric Kettle", "Tea Kettle"], "excluded": False}]
+    }
+    assert [i["item_id"] for i in select_items(ORDER, slots)] == ["k1"]
+    left_out = {
+        "all_items": True,
+        "vague_products": [{"candidates": ["Electric Kettle", "Tea Kettle"], "excluded": True}],
+    }
+    assert [i["item_id"] for i in select_items(ORDER, left_out)] == ["l1", "l2"]
+
+
+def test_that_record_questions_are_computed_from_the_order() -> None:
+    from supportgraph.graph.responders.flow.figures import answer_questions
+
+    order = {
+        "order_id": "#W1",
+        "status": "delivered",
+        "items": [
+            {**KETTLE, "price": 40.5},
+            {**LAMP, "price": 120.0},
+            {**LAMP_2, "price": 80.25},
+        ],
+        "payment_history": [{"transaction_type": "payment", "payment_method_id": "paypal_1"}],
+        "fulfillments": [{"tracking_id": ["123"]}],
+    }
+    memory = new_memory()
+    memory["orders"] = {"#W1": order}
+    memory["user"] = {"payment_methods": {"paypal_1": {"source": "paypal"}}}
+    memory["user_id"] = "u"
+    memory["slots"] = {
+        "order_id": "#W1",
+        "record_questions": ["priciest_item", "order_total", "payment_used", "tracking"],
+    }
+    text, cites, step = answer_questions(memory, _customer(["#W1"]))
+    assert step is None
+    assert "Desk Lamp (black), at $120.00" in text
+    assert "$240.75 for 3 item(s)" in text
+    assert "paid with PayPal (paypal_1)" in text
+    assert "123" in text
+    assert cites and all(c["ref"] == "#W1" for c in cites)
