@@ -63,6 +63,9 @@ class State(InputState):
     ready_calls: list[dict[str, Any]] = field(default_factory=list)
     """Tool calls the policy gate let through, waiting for the tools node."""
 
+    declined: str | None = None
+    """The write the customer's latest answer did not confirm, until the responder has read it."""
+
     pending_action: dict[str, Any] | None = None
     """A write waiting for the customer's yes: call, summary."""
 

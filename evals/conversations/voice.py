@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
@@ -89,9 +90,13 @@ def first_person(text: str) -> str:
     """The instruction as the customer would say it: second person turned into first."""
     text = _OBJECT_YOU.sub(lambda m: m.group(0)[: -len("you")] + "me", text)
     for pattern, repl in _SWAPS:
-        text = re.sub(pattern, lambda m, r=repl: _cased(m.group(0), r), text, flags=re.I)
+        text = re.sub(pattern, partial(_swap, repl), text, flags=re.I)
     # "I am", never "i am", at the start of a sentence; "I" mid-sentence stays capital.
     return re.sub(r"(^|[.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
+
+
+def _swap(replacement: str, match: re.Match[str]) -> str:
+    return _cased(match.group(0), replacement)
 
 
 def _cased(found: str, replacement: str) -> str:

@@ -30,7 +30,7 @@ async def await_confirmation(state: State) -> dict[str, Any]:
         "tool_rounds": 0,
     }
     if read_confirmation(text) is not True:
-        update["flow"] = {**state.flow, "declined": pending.get("call", {}).get("name")}
+        update["declined"] = pending.get("call", {}).get("name")
         return update
     # The confirmed call is replayed under a fresh id: the held one was already answered.
     call = {**pending["call"], "id": f"call_{uuid.uuid4().hex[:24]}"}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from supportgraph.commerce.port import WRITE_TOOLS
-from supportgraph.graph.responders.flow.memory import Observation
+from supportgraph.graph.responders.flow.memory import FlowMemory, Observation
 from supportgraph.graph.responders.flow.records import describe_method, format_address
 from supportgraph.graph.responders.flow.step import Step, call, cite_order, cite_product, say
 from supportgraph.prompts import flow as replies
@@ -14,17 +14,17 @@ MIN_KB_SCORE = 0.35
 """Below this similarity a passage is not trusted to answer the question."""
 
 
-def product_info(memory: dict[str, Any]) -> Step:
+def product_info(memory: FlowMemory) -> Step:
     """Options and availability of a product type, or the list of product types."""
-    catalog = memory.get("catalog")
+    catalog = memory.catalog
     if catalog is None:
         return call("list_all_product_types")
-    names = memory["slots"].get("product_types") or []
+    names = memory.slots.get("product_types") or []
     product_id = next((catalog[n] for n in names if n in catalog), None)
     if product_id is None:
         text = replies.PRODUCT_TYPES.format(count=len(catalog), names=", ".join(catalog))
         return say(text, cites=[{"source": "tool", "tool": "list_all_product_types", "ref": "all"}])
-    product = memory["products"].get(product_id)
+    product = memory.products.get(product_id)
     if product is None:
         return call("get_product_details", product_id=product_id)
     variants = list(product["variants"].values())
@@ -47,12 +47,12 @@ def policy_answer(retrieved: list[dict[str, Any]]) -> Step:
     return say(text, cites=[{"source": "kb", "ref": best["id"], "title": best["title"]}])
 
 
-def write_outcome(memory: dict[str, Any], seen: Observation) -> Step:
+def write_outcome(memory: FlowMemory, seen: Observation) -> Step:
     """Tell the customer what a write did, from the record it returned."""
     if not seen.ok:
         hint = "Could you check the details?" if seen.text.startswith("Error") else ""
         return say(replies.FAILED.format(error=seen.text.removeprefix("Error: "), hint=hint))
-    data, user = seen.data, memory.get("user") or {}
+    data, user = seen.data, memory.user or {}
     if seen.name == "modify_user_address":
         text = replies.DONE[seen.name].format(address=format_address(data.get("address", {})))
         return say(f"{text} {replies.ANYTHING_ELSE}", cites=[{"source": "tool", "tool": seen.name}])

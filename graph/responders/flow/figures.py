@@ -6,7 +6,7 @@ and profile records the tools returned in this conversation, and the answer cite
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from supportgraph.graph.responders.flow.orders import need_user, resolve_order
 from supportgraph.graph.responders.flow.records import (
@@ -18,12 +18,15 @@ from supportgraph.graph.responders.flow.step import Step, cite_order, cite_user,
 from supportgraph.graph.state import Customer
 from supportgraph.prompts import flow as replies
 
+if TYPE_CHECKING:
+    from supportgraph.graph.responders.flow.memory import FlowMemory
+
 NEEDS_USER = frozenset({"payment_used"})
 NEEDS_NO_ORDER = frozenset({"order_count"})
 
 
 def answer_questions(
-    memory: dict[str, Any], customer: Customer
+    memory: FlowMemory, customer: Customer
 ) -> tuple[str, list[dict[str, Any]], Step | None]:
     """The answers to the questions in the slots, or the read that gets closer to them.
 
@@ -32,7 +35,7 @@ def answer_questions(
         record still has to be read; a question about an unknown order returns that step's
         question for the customer.
     """
-    slots = memory["slots"]
+    slots = memory.slots
     kinds: list[str] = list(slots.get("record_questions") or [])
     if NEEDS_USER & set(kinds) and (step := need_user(memory, customer)):
         return "", [], step
@@ -55,7 +58,7 @@ def answer_questions(
     return " ".join(texts), cites, None
 
 
-def _figure(kind: str, order: dict[str, Any], memory: dict[str, Any]) -> str:
+def _figure(kind: str, order: dict[str, Any], memory: FlowMemory) -> str:
     """One figure of one order, in a sentence."""
     items = order.get("items", [])
     order_id = order["order_id"]
@@ -69,7 +72,7 @@ def _figure(kind: str, order: dict[str, Any], memory: dict[str, Any]) -> str:
             price=float(item["price"]),
         )
     if kind == "item_price":
-        chosen = select_items(order, memory["slots"]) or items
+        chosen = select_items(order, memory.slots) or items
         listing = "; ".join(f"{_item(i)}: ${float(i['price']):.2f}" for i in chosen)
         return replies.ITEM_PRICES.format(order_id=order_id, listing=listing)
     if kind == "order_total":
@@ -78,7 +81,7 @@ def _figure(kind: str, order: dict[str, Any], memory: dict[str, Any]) -> str:
     if kind == "payment_used":
         method = original_method(order)
         return replies.PAID_WITH.format(
-            order_id=order_id, method=describe_method(method, memory.get("user") or {})
+            order_id=order_id, method=describe_method(method, memory.user or {})
         )
     if kind == "refund_total":
         return _refunds(order, memory)
@@ -92,21 +95,21 @@ def _figure(kind: str, order: dict[str, Any], memory: dict[str, Any]) -> str:
     return ""
 
 
-def _refunds(order: dict[str, Any], memory: dict[str, Any]) -> str:
+def _refunds(order: dict[str, Any], memory: FlowMemory) -> str:
     """Refunds made on the orders read in this conversation, else what one would come to.
 
     The second is a refund of the items the customer named, or of the whole order in focus.
     """
     made = [
         (o["order_id"], float(p["amount"]))
-        for o in memory["orders"].values()
+        for o in memory.orders.values()
         for p in o.get("payment_history", [])
         if p.get("transaction_type") == "refund"
     ]
     if made:
         listing = "; ".join(f"{order_id}: ${amount:.2f}" for order_id, amount in made)
         return replies.REFUNDS_MADE.format(total=sum(a for _, a in made), listing=listing)
-    chosen = select_items(order, memory["slots"]) or order.get("items", [])
+    chosen = select_items(order, memory.slots) or order.get("items", [])
     total = sum(float(i["price"]) for i in chosen)
     return replies.REFUND_WOULD_BE.format(
         order_id=order["order_id"], total=total, items=", ".join(i["name"] for i in chosen)
@@ -118,7 +121,7 @@ def _item(item: dict[str, Any]) -> str:
     return f"{item['name']} ({options})" if options else item["name"]
 
 
-def record_question(memory: dict[str, Any], customer: Customer) -> Step:
+def record_question(memory: FlowMemory, customer: Customer) -> Step:
     """Answer the customer's questions about their records; the goal ends with the answer."""
     text, cites, step = answer_questions(memory, customer)
     return step if step is not None else say(text or replies.CLARIFY, cites=cites)

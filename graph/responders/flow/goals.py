@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from supportgraph.graph.responders.flow.orders import actionable_order, need_user, resolve_order
 from supportgraph.graph.responders.flow.records import (
@@ -22,10 +22,13 @@ from supportgraph.graph.responders.flow.step import Step, call, cite_order, cite
 from supportgraph.graph.state import Customer
 from supportgraph.prompts import flow as replies
 
+if TYPE_CHECKING:
+    from supportgraph.graph.responders.flow.memory import FlowMemory
+
 ADDRESS_KEYS = ("address1", "city", "state", "zip")
 
 
-def order_status(memory: dict[str, Any], customer: Customer) -> Step:
+def order_status(memory: FlowMemory, customer: Customer) -> Step:
     """Status, items and tracking of one order."""
     order, step = resolve_order(memory, customer)
     if step:
@@ -41,11 +44,11 @@ def order_status(memory: dict[str, Any], customer: Customer) -> Step:
     return say(text, cites=[cite_order(order["order_id"])])
 
 
-def account_info(memory: dict[str, Any], customer: Customer) -> Step:
+def account_info(memory: FlowMemory, customer: Customer) -> Step:
     """The customer's profile, payment methods and orders."""
     if step := need_user(memory, customer):
         return step
-    user = memory["user"]
+    user = memory.user or {}
     name = user.get("name", {})
     text = replies.PROFILE.format(
         name=f"{name.get('first_name', '')} {name.get('last_name', '')}".strip(),
@@ -57,18 +60,18 @@ def account_info(memory: dict[str, Any], customer: Customer) -> Step:
     return say(text, cites=[cite_user(customer["user_id"])])
 
 
-def cancel_order(memory: dict[str, Any], customer: Customer) -> Step:
+def cancel_order(memory: FlowMemory, customer: Customer) -> Step:
     """Cancel a pending order with one of the two allowed reasons."""
     order = actionable_order(memory, customer, ("pending",), "cancelled")
     if isinstance(order, Step):
         return order
-    reason = memory["slots"].get("reason")
+    reason = memory.slots.get("reason")
     if not reason:
         return say(replies.ASK_REASON, asked="reason")
     return call("cancel_pending_order", order_id=order["order_id"], reason=reason)
 
 
-def refund_order(memory: dict[str, Any], customer: Customer) -> Step:
+def refund_order(memory: FlowMemory, customer: Customer) -> Step:
     """A refund wish ("I want my money back"): cancel a pending order, return a delivered one.
 
     The customer names the outcome; the order's status decides the action, as for changes.
@@ -77,13 +80,13 @@ def refund_order(memory: dict[str, Any], customer: Customer) -> Step:
     if isinstance(order, Step):
         return order
     if order["status"] == "pending":
-        memory["goal"] = "cancel_order"
+        memory.goal = "cancel_order"
         return cancel_order(memory, customer)
-    memory["goal"] = "return_items"
+    memory.goal = "return_items"
     return return_items(memory, customer)
 
 
-def modify_order_address(memory: dict[str, Any], customer: Customer) -> Step:
+def modify_order_address(memory: FlowMemory, customer: Customer) -> Step:
     """Change the shipping address of a pending order."""
     order = actionable_order(memory, customer, ("pending",), "changed")
     if isinstance(order, Step):
@@ -94,9 +97,9 @@ def modify_order_address(memory: dict[str, Any], customer: Customer) -> Step:
     return call("modify_pending_order_address", order_id=order["order_id"], **address)
 
 
-def modify_user_address(memory: dict[str, Any], customer: Customer) -> Step:
+def modify_user_address(memory: FlowMemory, customer: Customer) -> Step:
     """Change the customer's default address, or an order's when the customer named one."""
-    slots = memory["slots"]
+    slots = memory.slots
     if slots.get("order_id") and not slots.get("carried"):
         return modify_order_address(memory, customer)
     address, step = _new_address(memory, customer)
@@ -105,15 +108,15 @@ def modify_user_address(memory: dict[str, Any], customer: Customer) -> Step:
     return call("modify_user_address", user_id=customer["user_id"], **address)
 
 
-def modify_order_payment(memory: dict[str, Any], customer: Customer) -> Step:
+def modify_order_payment(memory: FlowMemory, customer: Customer) -> Step:
     """Pay a pending order with another of the customer's methods."""
     order = actionable_order(memory, customer, ("pending",), "changed")
     if isinstance(order, Step):
         return order
     if step := need_user(memory, customer):
         return step
-    user = memory["user"]
-    method = resolve_method(memory["slots"], user)
+    user = memory.user or {}
+    method = resolve_method(memory.slots, user)
     if method is None:
         purpose = "pay for this order"
         return say(
@@ -130,7 +133,7 @@ def modify_order_payment(memory: dict[str, Any], customer: Customer) -> Step:
     if details.get("source") == "gift_card" and float(details.get("balance", 0)) < total:
         # The store would refuse it: say why now, and drop the request, rather than ask for a
         # yes to a change that can't happen.
-        memory["goal"], memory["slots"] = None, {}
+        memory.goal, memory.slots = None, {}
         text = replies.GIFT_CARD_SHORT.format(
             method=describe_method(method, user), order_id=order["order_id"], total=total
         )
@@ -140,12 +143,12 @@ def modify_order_payment(memory: dict[str, Any], customer: Customer) -> Step:
     )
 
 
-def return_items(memory: dict[str, Any], customer: Customer) -> Step:
+def return_items(memory: FlowMemory, customer: Customer) -> Step:
     """Return items of a delivered order, refunded to the original method or a gift card."""
     order = actionable_order(memory, customer, ("delivered",), "returned")
     if isinstance(order, Step):
         return order
-    items = select_items(order, memory["slots"])
+    items = select_items(order, memory.slots)
     if not items:
         text = replies.ASK_ITEMS.format(
             verb="return", order_id=order["order_id"], items=describe_items(order)
@@ -153,9 +156,9 @@ def return_items(memory: dict[str, Any], customer: Customer) -> Step:
         return say(text, asked="items")
     if step := need_user(memory, customer):
         return step
-    user, original = memory["user"], original_method(order)
-    method = resolve_method(memory["slots"], user)
-    if method is None and memory["slots"].get("refund_to_original"):
+    user, original = memory.user or {}, original_method(order)
+    method = resolve_method(memory.slots, user)
+    if method is None and memory.slots.get("refund_to_original"):
         method = original
     gift_cards = [
         m
@@ -184,7 +187,7 @@ def return_items(memory: dict[str, Any], customer: Customer) -> Step:
     )
 
 
-def change_items(memory: dict[str, Any], customer: Customer) -> Step:
+def change_items(memory: FlowMemory, customer: Customer) -> Step:
     """Swap items for other options of the same product.
 
     The order's status decides the tool: a pending order is modified, a delivered one is
@@ -194,7 +197,7 @@ def change_items(memory: dict[str, Any], customer: Customer) -> Step:
     if isinstance(order, Step):
         return order
     exchange = order["status"] == "delivered"
-    slots = memory["slots"]
+    slots = memory.slots
     items = select_items(order, slots)
     if not items:
         verb = "exchange" if exchange else "change"
@@ -204,7 +207,7 @@ def change_items(memory: dict[str, Any], customer: Customer) -> Step:
         return say(text, asked="items")
     new_ids = []
     for item in items:
-        product = memory["products"].get(item["product_id"])
+        product = memory.products.get(item["product_id"])
         if product is None:
             return call("get_product_details", product_id=item["product_id"])
         wanted = target_options(item, product, slots)
@@ -229,7 +232,7 @@ def change_items(memory: dict[str, Any], customer: Customer) -> Step:
         new_ids.append(variant["item_id"])
     if step := need_user(memory, customer):
         return step
-    user = memory["user"]
+    user = memory.user or {}
     method = resolve_method(slots, user)
     if method is None and slots.get("refund_to_original"):
         method = original_method(order)
@@ -249,14 +252,14 @@ def change_items(memory: dict[str, Any], customer: Customer) -> Step:
     )
 
 
-def _new_address(memory: dict[str, Any], customer: Customer) -> tuple[dict[str, str], Step | None]:
+def _new_address(memory: FlowMemory, customer: Customer) -> tuple[dict[str, str], Step | None]:
     """The complete new address from the customer's words or from another of their orders."""
-    slots = memory["slots"]
+    slots = memory.slots
     for other in slots.get("other_order_ids") or []:
         if other in customer["order_ids"]:
-            if other not in memory["orders"]:
+            if other not in memory.orders:
                 return {}, call("get_order_details", order_id=other)
-            slots["address"] = dict(memory["orders"][other]["address"])
+            slots["address"] = dict(memory.orders[other]["address"])
             break
     address = dict(slots.get("address") or {})
     if not all(address.get(k) for k in ADDRESS_KEYS):

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from supportgraph.commerce.port import IDENTITY_TOOLS
-from supportgraph.graph.responders.flow.memory import Observation
+from supportgraph.graph.responders.flow.memory import FlowMemory, Observation
 from supportgraph.graph.responders.flow.step import Step, call, say
 from supportgraph.prompts import flow as replies
 
 
-def verify(memory: dict[str, Any], observations: list[Observation]) -> Step:
+def verify(memory: FlowMemory, observations: list[Observation]) -> Step:
     """Look the customer up with what they gave, or ask for what is missing."""
-    identity, tried = memory["identity"], memory["tried"]
+    identity, tried = memory.identity, memory.tried
     for seen in observations:
         if seen.name in IDENTITY_TOOLS and not seen.ok:
             if seen.text.startswith("Error: this conversation"):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from langchain_core.messages import AIMessage, AnyMessage, ToolMessage
 
 from supportgraph.graph.nodes.tools import untrusted_content
+from supportgraph.graph.responders.flow.orders import Request
+from supportgraph.graph.responders.flow.table import ACTION_GOALS, CHANGES, GOALS, INFORMATION_GOALS
 from supportgraph.nlu.frame import verb_intent
 from supportgraph.nlu.mentions import SAME_ITEM
 
@@ -25,46 +28,6 @@ ORDER_TOOLS = frozenset(
     }
 )
 """Tools whose successful result is an order record."""
-
-GOALS = frozenset(
-    {
-        "order_status",
-        "cancel_order",
-        "modify_order_address",
-        "modify_order_payment",
-        "modify_order_items",
-        "return_items",
-        "exchange_items",
-        "modify_user_address",
-        "account_info",
-        "product_info",
-        "policy_question",
-        "refund_order",
-        "record_question",
-    }
-)
-"""Intents that start a goal the flow pursues across turns."""
-
-INFORMATION_GOALS = frozenset(
-    {"order_status", "account_info", "product_info", "policy_question", "record_question"}
-)
-"""Goals that end once answered."""
-
-ACTION_GOALS = GOALS - INFORMATION_GOALS
-
-CHANGES = frozenset(
-    {
-        "cancel_order",
-        "return_items",
-        "exchange_items",
-        "modify_order_items",
-        "modify_order_address",
-        "modify_user_address",
-    }
-)
-"""Intents that ask for a change in their words; a question beside one is answered beside it.
-A change of payment is left out: "what did I pay with?" reads like one to the classifier."""
-"""Goals that end with a write."""
 
 ORIGINAL_METHOD = re.compile(
     r"\b(original|same|initial) (form of payment|payment|method|card|account)|"
@@ -135,21 +98,52 @@ class Observation:
     text: str
 
 
-def new_memory() -> dict[str, Any]:
+@dataclass
+class FlowMemory:
+    """What the flow responder remembers across turns; checkpointed as `State.flow`.
+
+    Only the flow responder reads and writes it. `slots` holds what the customer said toward
+    the goal in hand, keyed like the NLU's entities (see `SLOT_ENTITIES`) plus `order_id`,
+    `carried`, `other_order_ids`, `refund_to_original`, `status_hint`, `same_item`, `both`
+    and `address`; the records are the latest copies the tools returned.
+    """
+
+    goal: str | None = None
+    """The request in hand: a key of `table.GOAL_TABLE`."""
+    slots: dict[str, Any] = field(default_factory=dict)
+    identity: dict[str, str] = field(default_factory=dict)
+    """Email, first and last name, zip: what the customer gave to be verified."""
+    asked: str | None = None
+    """The slot the last message asked for, so a bare answer can be read."""
+    tried: list[str] = field(default_factory=list)
+    """Identity lookups already made, so none is repeated."""
+    user_id: str | None = None
+    user: dict[str, Any] | None = None
+    orders: dict[str, Any] = field(default_factory=dict)
+    products: dict[str, Any] = field(default_factory=dict)
+    catalog: dict[str, str] | None = None
+    agenda: list[Request] = field(default_factory=list)
+    """Requests of earlier messages still to be worked through, in order."""
+    repeats: int = 0
+    """How many times in a row the same question was just asked."""
+    last_text: str = ""
+    offered_human: bool = False
+    """The last message offered a human; a yes hands the conversation over."""
+
+    @classmethod
+    def load(cls, saved: dict[str, Any]) -> FlowMemory:
+        """The memory from its checkpointed form; unknown keys of older threads are dropped."""
+        known = {f.name for f in fields(cls)}
+        return cls(**copy.deepcopy({k: v for k, v in saved.items() if k in known}))
+
+    def dump(self) -> dict[str, Any]:
+        """The checkpointed form: plain JSON-ready values."""
+        return asdict(self)
+
+
+def new_memory() -> FlowMemory:
     """An empty flow memory."""
-    return {
-        "goal": None,
-        "slots": {},
-        "identity": {},
-        "asked": None,
-        "tried": [],
-        "user": None,
-        "orders": {},
-        "products": {},
-        "catalog": None,
-        "done": [],
-        "agenda": [],
-    }
+    return FlowMemory()
 
 
 def latest_observations(messages: list[AnyMessage]) -> list[Observation]:
@@ -177,25 +171,25 @@ def latest_observations(messages: list[AnyMessage]) -> list[Observation]:
     return observations
 
 
-def remember(memory: dict[str, Any], observations: list[Observation]) -> dict[str, Any]:
+def remember(memory: FlowMemory, observations: list[Observation]) -> FlowMemory:
     """Cache the records that tool results returned."""
     for seen in observations:
         if not seen.ok:
             continue
         if seen.name in ("get_user_details", "modify_user_address"):
-            memory["user"] = seen.data
+            memory.user = seen.data
         elif seen.name in ORDER_TOOLS:
-            memory["orders"][seen.data["order_id"]] = seen.data
+            memory.orders[seen.data["order_id"]] = seen.data
         elif seen.name == "get_product_details":
-            memory["products"][seen.data["product_id"]] = seen.data
+            memory.products[seen.data["product_id"]] = seen.data
         elif seen.name == "list_all_product_types":
-            memory["catalog"] = seen.data
+            memory.catalog = seen.data
     return memory
 
 
 def absorb_turn(
-    memory: dict[str, Any], intent: str, entities: dict[str, Any], text: str = ""
-) -> dict[str, Any]:
+    memory: FlowMemory, intent: str, entities: dict[str, Any], text: str = ""
+) -> FlowMemory:
     """Fold a new customer message into the goal, identity and slots."""
     if intent in WISH_INTENTS and REFUND_WISH.search(text) and _about_records(entities, text):
         # "I don't want it any more and want a full refund": an outcome, not a policy question.
@@ -203,26 +197,26 @@ def absorb_turn(
     if entities.get("record_questions") and not verb_intent(text) and intent not in CHANGES:
         # "What did I pay for it with?" asks about the record; it changes nothing.
         intent = "record_question"
-    if intent == "record_question" and memory["goal"] in ACTION_GOALS:
-        intent = memory["goal"]  # Asked in the middle of a request: answered beside it.
-    if intent == "refund_order" and memory["goal"] in ACTION_GOALS:
-        intent = memory["goal"]  # Still the same request, already read as cancel or return.
+    if intent == "record_question" and memory.goal in ACTION_GOALS:
+        intent = memory.goal  # Asked in the middle of a request: answered beside it.
+    if intent == "refund_order" and memory.goal in ACTION_GOALS:
+        intent = memory.goal  # Still the same request, already read as cancel or return.
     # An answer to our own question ("the pending one") is not a new request, even when it
     # reads like a question about an order.
-    answering = memory["asked"] is not None and memory["goal"] in ACTION_GOALS
+    answering = memory.asked is not None and memory.goal in ACTION_GOALS
     # "Actually, leave the speaker out of it" narrows the request in hand; it starts no other.
     narrows = bool(entities.get("excluded_products")) and not entities.get("order_ids")
-    switch = intent in GOALS and intent != memory["goal"] and not narrows
+    switch = intent in GOALS and intent != memory.goal and not narrows
     if switch and not (answering and intent in INFORMATION_GOALS):
         # The order in focus carries over: "where is #W1?" then "cancel it" means #W1.
-        kept = {k: v for k, v in memory["slots"].items() if k == "order_id"}
+        kept = {k: v for k, v in memory.slots.items() if k == "order_id"}
         if kept:
             kept["carried"] = True
-        memory["goal"], memory["slots"], memory["asked"] = intent, kept, None
+        memory.goal, memory.slots, memory.asked = intent, kept, None
     for key in ("email", "first_name", "last_name", "zip"):
         if entities.get(key):
-            memory["identity"][key] = entities[key]
-    slots = memory["slots"]
+            memory.identity[key] = entities[key]
+    slots = memory.slots
     order_ids = entities.get("order_ids") or []
     if order_ids:
         slots["order_id"] = order_ids[0]
@@ -230,9 +224,7 @@ def absorb_turn(
         if len(order_ids) > 1:
             slots["other_order_ids"] = order_ids[1:]
     # "Yes" to "shall I refund the original payment method?" names that method.
-    if ORIGINAL_METHOD.search(text) or (
-        memory["asked"] == "refund_original" and intent == "affirm"
-    ):
+    if ORIGINAL_METHOD.search(text) or (memory.asked == "refund_original" and intent == "affirm"):
         slots["refund_to_original"] = True
     if status := STATUS_WORD.search(text):
         word = next(g for g in status.groups() if g)
@@ -259,5 +251,5 @@ def absorb_turn(
         slots["both"] = True
     if entities.get("address"):
         # An address often arrives in pieces over several messages.
-        slots["address"] = {**memory["slots"].get("address", {}), **entities["address"]}
+        slots["address"] = {**memory.slots.get("address", {}), **entities["address"]}
     return memory

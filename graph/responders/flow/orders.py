@@ -2,24 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from supportgraph.graph.responders.flow.records import describe_items
 from supportgraph.graph.responders.flow.step import Step, call, reads, say
 from supportgraph.graph.state import Customer
 from supportgraph.prompts import flow as replies
 
+if TYPE_CHECKING:
+    from supportgraph.graph.responders.flow.memory import FlowMemory
 
-def need_user(memory: dict[str, Any], customer: Customer) -> Step | None:
+
+class Request(TypedDict):
+    """A request waiting on the agenda: the intent that starts it, its entities, its words."""
+
+    intent: str
+    entities: dict[str, Any]
+    text: str
+
+
+def need_user(memory: FlowMemory, customer: Customer) -> Step | None:
     """Fetch the customer's record once per conversation."""
-    if memory.get("user_id") == customer["user_id"] and memory.get("user") is not None:
+    if memory.user_id == customer["user_id"] and memory.user is not None:
         return None
-    memory["user_id"] = customer["user_id"]
+    memory.user_id = customer["user_id"]
     return call("get_user_details", user_id=customer["user_id"])
 
 
 def resolve_order(
-    memory: dict[str, Any], customer: Customer, statuses: tuple[str, ...] = ()
+    memory: FlowMemory, customer: Customer, statuses: tuple[str, ...] = ()
 ) -> tuple[dict[str, Any] | None, Step | None]:
     """The order the customer means, or the step that gets closer to it.
 
@@ -29,12 +40,12 @@ def resolve_order(
         statuses: Statuses the goal can act on; they narrow the candidates when the customer
             named no order.
     """
-    slots, orders = memory["slots"], memory["orders"]
+    slots, orders = memory.slots, memory.orders
     order_id = slots.get("order_id")
     if order_id:
         if order_id not in customer["order_ids"]:
             # The request was about that order: drop it, so a later "yes" acts on nothing.
-            memory["goal"], memory["slots"] = None, {}
+            memory.goal, memory.slots = None, {}
             listing = ", ".join(customer["order_ids"]) or "none"
             return None, say(replies.NOT_YOURS.format(order_id=order_id, orders=listing))
         if order_id not in orders:
@@ -63,19 +74,17 @@ def resolve_order(
     if len(narrowed) == 1:
         slots["order_id"] = narrowed[0]["order_id"]
         return narrowed[0], None
-    if narrowed and slots.get("all_orders") and memory["goal"]:
+    if narrowed and slots.get("all_orders") and memory.goal:
         # "Cancel every order that hasn't shipped": one request per order that fits, each
         # shown for its own yes.
         first, *others = narrowed
         entities = {k: v for k, v in slots.items() if k not in ("order_id", "all_orders")}
-        memory["agenda"] = [
-            {
-                "intent": memory["goal"],
-                "entities": {**entities, "order_ids": [o["order_id"]]},
-                "text": "",
-            }
+        memory.agenda = [
+            Request(
+                intent=memory.goal, entities={**entities, "order_ids": [o["order_id"]]}, text=""
+            )
             for o in others
-        ] + memory["agenda"]
+        ] + memory.agenda
         slots["order_id"] = first["order_id"]
         return first, None
     listing = "; ".join(
@@ -103,7 +112,7 @@ def wrong_status(order: dict[str, Any], statuses: tuple[str, ...], action: str) 
 
 
 def actionable_order(
-    memory: dict[str, Any], customer: Customer, statuses: tuple[str, ...], action: str
+    memory: FlowMemory, customer: Customer, statuses: tuple[str, ...], action: str
 ) -> dict[str, Any] | Step:
     """The order the customer means if the action applies to its status, else the next step.
 

@@ -60,7 +60,7 @@ def _customer(order_ids: list[str]) -> Customer:
 
 def test_that_every_order_is_read_in_one_step() -> None:
     memory = new_memory()
-    memory["goal"] = "cancel_order"
+    memory.goal = "cancel_order"
     ids = [f"#W{n}" for n in range(20)]
     order, step = resolve_order(memory, _customer(ids), ("pending",))
     assert order is None and step is not None
@@ -69,17 +69,17 @@ def test_that_every_order_is_read_in_one_step() -> None:
 
 def test_that_a_request_about_every_order_becomes_one_request_per_order() -> None:
     memory = new_memory()
-    memory["goal"] = "cancel_order"
-    memory["slots"] = {"all_orders": True, "status_hint": "pending", "reason": "no longer needed"}
-    memory["orders"] = {
+    memory.goal = "cancel_order"
+    memory.slots = {"all_orders": True, "status_hint": "pending", "reason": "no longer needed"}
+    memory.orders = {
         "#W1": {"order_id": "#W1", "status": "pending", "items": []},
         "#W2": {"order_id": "#W2", "status": "delivered", "items": []},
         "#W3": {"order_id": "#W3", "status": "pending", "items": []},
     }
     order, step = resolve_order(memory, _customer(["#W1", "#W2", "#W3"]), ("pending",))
     assert step is None and order is not None and order["order_id"] == "#W1"
-    assert [r["entities"]["order_ids"] for r in memory["agenda"]] == [["#W3"]]
-    assert memory["agenda"][0]["entities"]["reason"] == "no longer needed"
+    assert [r["entities"]["order_ids"] for r in memory.agenda] == [["#W3"]]
+    assert memory.agenda[0]["entities"]["reason"] == "no longer needed"
 
 
 def test_that_a_vague_word_is_read_as_the_one_product_of_the_order_it_fits() -> None:
@@ -109,10 +109,10 @@ def test_that_record_questions_are_computed_from_the_order() -> None:
         "fulfillments": [{"tracking_id": ["123"]}],
     }
     memory = new_memory()
-    memory["orders"] = {"#W1": order}
-    memory["user"] = {"payment_methods": {"paypal_1": {"source": "paypal"}}}
-    memory["user_id"] = "u"
-    memory["slots"] = {
+    memory.orders = {"#W1": order}
+    memory.user = {"payment_methods": {"paypal_1": {"source": "paypal"}}}
+    memory.user_id = "u"
+    memory.slots = {
         "order_id": "#W1",
         "record_questions": ["priciest_item", "order_total", "payment_used", "tracking"],
     }
