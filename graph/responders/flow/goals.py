@@ -13,6 +13,7 @@ from supportgraph.graph.responders.flow.records import (
     describe_methods,
     find_variant,
     format_address,
+    items_by_values,
     original_method,
     resolve_method,
     select_items,
@@ -198,7 +199,7 @@ def change_items(memory: FlowMemory, customer: Customer) -> Step:
         return order
     exchange = order["status"] == "delivered"
     slots = memory.slots
-    items = select_items(order, slots)
+    items = select_items(order, slots) or items_by_values(order, slots, memory.products)
     if not items:
         verb = "exchange" if exchange else "change"
         text = replies.ASK_ITEMS.format(
@@ -236,6 +237,10 @@ def change_items(memory: FlowMemory, customer: Customer) -> Step:
     method = resolve_method(slots, user)
     if method is None and slots.get("refund_to_original"):
         method = original_method(order)
+    if method is None and len(user.get("payment_methods", {})) == 1:
+        # One method on file is the only one that can settle the difference; the
+        # confirmation names it.
+        method = next(iter(user["payment_methods"]))
     if method is None:
         purpose = "pay or receive the price difference"
         return say(

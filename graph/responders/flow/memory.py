@@ -84,6 +84,8 @@ def _about_records(entities: dict[str, Any], text: str) -> bool:
     return any(entities.get(k) for k in keys) or bool(_RECORD_WORDS.search(text))
 
 
+ALSO = re.compile(r"\b(?:also|as\s+well|too|in\s+addition|additionally|plus)\b", re.I)
+"""More of the same request: its items add to those already named."""
 BOTH = re.compile(r"\b(both|each of (them|the))\b", re.I)
 
 
@@ -231,9 +233,18 @@ def absorb_turn(
         slots["status_hint"] = word.lower().replace("canceled", "cancelled")
     elif NOT_SHIPPED.search(text):
         slots["status_hint"] = "pending"
+    adding = not switch and bool(ALSO.search(text))
     for key in SLOT_ENTITIES:
-        if entities.get(key):
-            slots[key] = entities[key]
+        if not entities.get(key):
+            continue
+        if adding and key in ("product_mentions", "product_types", "item_ids"):
+            # "I also want to return the desk lamp": added to the items already named.
+            entities_key = [*slots.get(key, []), *entities[key]]
+            slots[key] = (
+                entities_key if key == "product_mentions" else list(dict.fromkeys(entities_key))
+            )
+            continue
+        slots[key] = entities[key]
     # Option values add up over a conversation ("glass", then "2 liters"); later ones win.
     if entities.get("option_values"):
         slots["option_values"] = [*slots.get("option_values", []), *entities["option_values"]]

@@ -43,6 +43,34 @@ def select_items(order: dict[str, Any], slots: dict[str, Any]) -> list[dict[str,
     return chosen
 
 
+def items_by_values(
+    order: dict[str, Any], slots: dict[str, Any], products: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """The one item a change can be about when the customer named only what it should become.
+
+    "Change it to bamboo deck material": an order of one item means that item; otherwise the
+    only item whose product offers the named values. Several fits pick none.
+    """
+    items = order.get("items", [])
+    if len(items) == 1:
+        return list(items)
+    wanted = {str(v).lower() for v in slots.get("option_values") or []}
+    wanted |= {str(v).lower() for v in (slots.get("options") or {}).values()}
+    if not wanted:
+        return []
+    fits = []
+    for item in items:
+        product = products.get(item["product_id"])
+        if product is None:
+            continue
+        offered = {
+            str(v).lower() for var in product["variants"].values() for v in var["options"].values()
+        }
+        if wanted <= offered:
+            fits.append(item)
+    return fits if len(fits) == 1 else []
+
+
 def resolve_vague(order: dict[str, Any], slots: dict[str, Any]) -> dict[str, Any]:
     """The slots with each vague mention ('the kettle') read as the order's one such product.
 
