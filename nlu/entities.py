@@ -90,6 +90,10 @@ class EntityExtractor:
         changes = option_changes(text, [(m.start, m.end, m.product) for m in mentions])
         out["option_changes"] = [c.as_dict() for c in changes]
         out["record_questions"] = record_question(text)
+        if p.LOWEST_PRICE.search(t):
+            out["price_preference"] = "lowest"
+        elif p.HIGHEST_PRICE.search(t):
+            out["price_preference"] = "highest"
         out["reason"] = p.reason(t)
         out["address"] = address
         amounts_text = _blank(t, blocked)

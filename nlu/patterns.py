@@ -43,6 +43,18 @@ ALL_ITEMS = re.compile(
     r"|\b(?:all|everything)\s+(?:of\s+it\s+)?(?:but|except|apart\s+from|other\s+than|besides)\b",
     re.I,
 )
+LOWEST_PRICE = re.compile(
+    r"\b(?:cheapest|least\s+expensive|lowest[-\s]priced|most\s+affordable)\s+(?:variant|version|"
+    r"option|model|one|kind|type)\b|\bwhichever\s+(?:is|one\s+is|costs)\s+(?:cheaper|less)\b"
+    r"|\b(?:the\s+)?cheaper\s+(?:one|option|variant|version)\b",
+    re.I,
+)
+HIGHEST_PRICE = re.compile(
+    r"\b(?:most\s+expensive|priciest|highest[-\s]priced|best)\s+(?:variant|version|option|model|"
+    r"one|kind|type)\b|\bwhichever\s+(?:is|one\s+is|costs)\s+(?:more\s+expensive|more)\b",
+    re.I,
+)
+"""A variant chosen by price: 'the cheapest one', 'whichever is cheaper'."""
 THE_ITEMS = re.compile(
     r"\b(?:return|exchange|send\s+back|refund|cancel)\s+(?:all\s+)?(?:the|my|these|those)\s+"
     r"(?:items|products|things|stuff)\b",

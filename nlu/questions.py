@@ -14,7 +14,9 @@ QUESTIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for kind, pattern in (
         (
             "priciest_item",
-            r"\b(?:priciest|most\s+expensive|costliest|highest[-\s]priced|dearest)\b",
+            r"\b(?:priciest|most\s+expensive|costliest|highest[-\s]priced|dearest)\s+"
+            r"(?:item|thing|product|purchase|one\s+in)\b"
+            r"|\b(?:priciest|most\s+expensive|costliest)\b[^.?!]{0,12}\bin\s+(?:there|it|that|the|my)\b",
         ),
         (
             "cheapest_item",

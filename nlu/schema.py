@@ -73,6 +73,9 @@ ENTITY_KEYS: dict[str, str] = {
         "cheapest_item, payment_used, refund_total, order_total, item_price, tracking, "
         "item_count, order_count"
     ),
+    "price_preference": (
+        "str: 'lowest' or 'highest': a variant chosen by price ('whichever is cheaper')"
+    ),
     "reason": "str: 'no longer needed' or 'ordered by mistake'",
     "address": "dict: any of address1, address2, city, state, zip, country",
     "amounts": "list[float]: money amounts",

@@ -92,6 +92,15 @@ TRACKING_IDS = "Tracking number(s) for order {order_id}: {ids}."
 NO_TRACKING = "Order {order_id} is {status} and has no tracking number yet."
 ITEM_COUNT = "Order {order_id} has {count} item(s)."
 ORDER_COUNT = "You have {count} order(s): {orders}."
+ALTERNATIVES = (
+    "You have the {item}, bought for ${paid:.2f} in order {order_id}. Available now: {listing}. "
+    "If one suits you, I can exchange or change it for you."
+)
+NO_ALTERNATIVE = "There is no other available {item} at less than the ${paid:.2f} you paid."
+WHICH_OWNED = (
+    "Which of your products would you like something similar to? I can suggest the other "
+    "available versions of anything you've ordered."
+)
 ORDER_STATUS = "Order {order_id} is {status}. Items: {items}.{tracking}"
 TRACKING = " Tracking number(s): {ids}."
 ORDERS_LIST = "Here are your orders: {listing}."

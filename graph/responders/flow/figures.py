@@ -14,7 +14,15 @@ from supportgraph.graph.responders.flow.records import (
     original_method,
     select_items,
 )
-from supportgraph.graph.responders.flow.step import Step, cite_order, cite_user, say
+from supportgraph.graph.responders.flow.step import (
+    Step,
+    call,
+    cite_order,
+    cite_product,
+    cite_user,
+    reads,
+    say,
+)
 from supportgraph.graph.state import Customer
 from supportgraph.prompts import flow as replies
 
@@ -125,3 +133,51 @@ def record_question(memory: FlowMemory, customer: Customer) -> Step:
     """Answer the customer's questions about their records; the goal ends with the answer."""
     text, cites, step = answer_questions(memory, customer)
     return step if step is not None else say(text or replies.CLARIFY, cites=cites)
+
+
+def recommend(memory: FlowMemory, customer: Customer) -> Step:
+    """Other available variants of a product the customer owns, cheaper when they ask so.
+
+    Grounded in their order (what they have and paid) and the catalogue (what is available
+    now); nothing outside the product's own variants is suggested.
+    """
+    slots = memory.slots
+    names = {p.lower() for p in slots.get("product_types") or []}
+    for mention in slots.get("vague_products") or []:
+        names |= {c.lower() for c in mention["candidates"]}
+    unread = [o for o in customer["order_ids"] if o not in memory.orders]
+    if unread:
+        return reads("get_order_details", "order_id", unread)
+    owned = [
+        (order, item)
+        for order in (memory.orders[o] for o in customer["order_ids"])
+        for item in order.get("items", [])
+        if not names or item["name"].lower() in names
+    ]
+    if not owned:
+        return say(replies.WHICH_OWNED)
+    order, item = owned[-1]
+    product = memory.products.get(item["product_id"])
+    if product is None:
+        return call("get_product_details", product_id=item["product_id"])
+    paid = float(item["price"])
+    cheaper = slots.get("price_preference") == "lowest" or bool(slots.get("cheaper"))
+    offers = [
+        v
+        for v in product["variants"].values()
+        if v["available"]
+        and v["item_id"] != item["item_id"]
+        and (not cheaper or float(v["price"]) < paid)
+    ]
+    offers.sort(key=lambda v: float(v["price"]))
+    cites = [cite_order(order["order_id"]), cite_product(item["product_id"])]
+    if not offers:
+        return say(replies.NO_ALTERNATIVE.format(item=_item(item), paid=paid), cites=cites)
+    listing = "; ".join(
+        f"{', '.join(map(str, v['options'].values()))} (${float(v['price']):.2f})"
+        for v in offers[:5]
+    )
+    text = replies.ALTERNATIVES.format(
+        item=_item(item), paid=paid, order_id=order["order_id"], listing=listing
+    )
+    return say(text, cites=cites)

@@ -18,6 +18,7 @@ from supportgraph.graph.responders.flow.records import (
     resolve_method,
     select_items,
     target_options,
+    variant_by_price,
 )
 from supportgraph.graph.responders.flow.step import Step, call, cite_order, cite_user, say
 from supportgraph.graph.state import Customer
@@ -223,6 +224,8 @@ def change_items(memory: FlowMemory, customer: Customer) -> Step:
             text = replies.ASK_OPTIONS.format(name=item["name"], options=available_options(product))
             return say(text, asked="options")
         variant = find_variant(product, wanted)
+        if variant is None and slots.get("price_preference"):
+            variant = variant_by_price(product, item["options"], wanted, slots["price_preference"])
         if variant is None:
             text = replies.NO_VARIANT.format(
                 name=item["name"],

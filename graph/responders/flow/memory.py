@@ -64,6 +64,7 @@ SLOT_ENTITIES = (
     "order_suffix",
     "vague_products",
     "record_questions",
+    "price_preference",
 )
 """Entities that replace the slot of the same name."""
 
@@ -84,6 +85,13 @@ def _about_records(entities: dict[str, Any], text: str) -> bool:
     return any(entities.get(k) for k in keys) or bool(_RECORD_WORDS.search(text))
 
 
+RECOMMEND = re.compile(
+    r"\b(?:anything|something|any(?:thing)?\s+else|other\s+\w+)\s+(?:similar|like)\s+(?:to\s+)?(?:my|the|what)\b"
+    r"|\b(?:recommend|suggest)\b|\balternatives?\s+to\b",
+    re.I,
+)
+"""A request for a suggestion grounded in what the customer owns."""
+CHEAPER = re.compile(r"\b(?:cheaper|less\s+expensive|lower\s+price|more\s+affordable)\b", re.I)
 ALSO = re.compile(r"\b(?:also|as\s+well|too|in\s+addition|additionally|plus)\b", re.I)
 """More of the same request: its items add to those already named."""
 BOTH = re.compile(r"\b(both|each of (them|the))\b", re.I)
@@ -201,6 +209,8 @@ def absorb_turn(
         intent = "record_question"
     if intent == "record_question" and memory.goal in ACTION_GOALS:
         intent = memory.goal  # Asked in the middle of a request: answered beside it.
+    if RECOMMEND.search(text) and not verb_intent(text) and intent not in CHANGES:
+        intent = "recommend"
     if intent == "refund_order" and memory.goal in ACTION_GOALS:
         intent = memory.goal  # Still the same request, already read as cancel or return.
     # An answer to our own question ("the pending one") is not a new request, even when it
@@ -245,6 +255,8 @@ def absorb_turn(
             )
             continue
         slots[key] = entities[key]
+    if CHEAPER.search(text):
+        slots["cheaper"] = True
     # Option values add up over a conversation ("glass", then "2 liters"); later ones win.
     if entities.get("option_values"):
         slots["option_values"] = [*slots.get("option_values", []), *entities["option_values"]]

@@ -193,6 +193,29 @@ def find_variant(product: dict[str, Any], options: dict[str, str]) -> dict[str, 
     return None
 
 
+def variant_by_price(
+    product: dict[str, Any],
+    current: dict[str, Any],
+    wanted: dict[str, str],
+    preference: str,
+) -> dict[str, Any] | None:
+    """The cheapest (or dearest) available variant with every option the customer changed.
+
+    Used only when the customer chose by price ("whichever is cheaper"); options they did not
+    change are free, and the options they did change are never given up.
+    """
+    changed = {k: v for k, v in wanted.items() if current.get(k) != v}
+    fits = [
+        v
+        for v in product["variants"].values()
+        if v["available"] and all(v["options"].get(k) == val for k, val in changed.items())
+    ]
+    if not fits:
+        return None
+    pick = min if preference == "lowest" else max
+    return pick(fits, key=lambda v: float(v["price"]))
+
+
 def available_options(product: dict[str, Any]) -> str:
     """A readable list of the product's available variants."""
     return "; ".join(

@@ -40,6 +40,7 @@ GOAL_TABLE: dict[str, Goal] = {
     "return_items": Goal(goals.return_items, ends_with_write=True, named_change=True),
     "modify_user_address": Goal(goals.modify_user_address, ends_with_write=True, named_change=True),
     "refund_order": Goal(goals.refund_order, ends_with_write=True),
+    "recommend": Goal(figures.recommend, ends_with_write=False),
 }
 """Every goal, keyed by the intent (or inferred request) that starts it. A change of payment
 is no `named_change`: "what did I pay with?" reads like one to the classifier."""

@@ -123,3 +123,76 @@ def test_that_record_questions_are_computed_from_the_order() -> None:
     assert "paid with PayPal (paypal_1)" in text
     assert "123" in text
     assert cites and all(c["ref"] == "#W1" for c in cites)
+
+
+MOUSE = {
+    "name": "Gaming Mouse",
+    "product_id": "m",
+    "variants": {
+        "a": {
+            "item_id": "a",
+            "options": {"color": "white", "link": "wired"},
+            "available": True,
+            "price": 137.0,
+        },
+        "b": {
+            "item_id": "b",
+            "options": {"color": "white", "link": "wireless"},
+            "available": True,
+            "price": 143.0,
+        },
+        "c": {
+            "item_id": "c",
+            "options": {"color": "black", "link": "wired"},
+            "available": True,
+            "price": 120.0,
+        },
+        "d": {
+            "item_id": "d",
+            "options": {"color": "red", "link": "wired"},
+            "available": False,
+            "price": 99.0,
+        },
+    },
+}
+
+
+def test_that_a_choice_by_price_keeps_every_option_the_customer_changed() -> None:
+    from supportgraph.graph.responders.flow.records import variant_by_price
+
+    current = {"color": "black", "link": "laser"}
+    wanted = {"color": "white", "link": "laser"}
+    assert variant_by_price(MOUSE, current, wanted, "lowest")["item_id"] == "a"
+    assert variant_by_price(MOUSE, current, wanted, "highest")["item_id"] == "b"
+    assert variant_by_price(MOUSE, current, {"color": "red", "link": "laser"}, "lowest") is None
+
+
+def test_that_named_values_find_the_one_item_they_fit() -> None:
+    from supportgraph.graph.responders.flow.records import items_by_values
+
+    mouse = {"name": "Gaming Mouse", "item_id": "c", "product_id": "m", "options": {}}
+    order = {"items": [mouse, {**KETTLE, "product_id": "k"}]}
+    products = {"m": MOUSE, "k": KETTLE_PRODUCT}
+    assert items_by_values(order, {"option_values": ["wireless"]}, products) == [mouse]
+    assert items_by_values(order, {"option_values": ["white"]}, products) == []  # both fit
+    assert items_by_values({"items": [mouse]}, {}, products) == [mouse]
+
+
+def test_that_suggestions_are_other_available_variants_cheaper_than_what_was_paid() -> None:
+    from supportgraph.graph.responders.flow.figures import recommend
+
+    owned = {
+        "name": "Gaming Mouse",
+        "item_id": "b",
+        "product_id": "m",
+        "price": 143.0,
+        "options": {"color": "white", "link": "wireless"},
+    }
+    memory = new_memory()
+    memory.orders = {"#W1": {"order_id": "#W1", "status": "delivered", "items": [owned]}}
+    memory.products = {"m": MOUSE}
+    memory.slots = {"product_types": ["Gaming Mouse"], "cheaper": True}
+    step = recommend(memory, _customer(["#W1"]))
+    offered = step.text.split("Available now: ")[1].split(". If")[0]
+    assert offered == "black, wired ($120.00); white, wired ($137.00)"
+    assert {c["ref"] for c in step.cites} == {"#W1", "m"}
