@@ -66,6 +66,7 @@ class EntityExtractor:
         address, span = found if found else ({}, None)
         blocked = [span] if span else []
         out["email"] = emails[0] if emails else None
+        out["other_emails"] = list(dict.fromkeys(emails[1:]))
         name = find_name(t, blocked)
         out |= name
         full = (name["first_name"], name["last_name"]) if "last_name" in name else None

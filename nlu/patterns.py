@@ -67,7 +67,8 @@ ORDER_SUFFIX = re.compile(
 """'The order number ends in 66': the end of an order id the customer can't recall whole."""
 EXCLUDED_BEFORE = re.compile(
     r"\b(?:but(?:\s+not)?|except(?:\s+for)?|other\s+than|apart\s+from|besides|excluding|"
-    r"without|not|minus|save\s+for|leave|leaving|keep|keeping|skip|drop)"
+    r"without|not|minus|save\s+for|leave|leaving|(?<!n't\s)(?<!not\s)(?<!n't\swant\sto\s)"
+    r"(?<!not\swant\sto\s)(?<!longer\swant\sto\s)(?:keep|keeping)|skip|drop)"
     r"\s+(?:(?:the|my|that|this|those|these|a|an|one|for)\s+)*$",
     re.I,
 )

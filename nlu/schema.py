@@ -32,6 +32,7 @@ INTENTS: dict[str, str] = {
 ENTITY_KEYS: dict[str, str] = {
     "order_ids": "list[str]: order ids normalised to '#W' + digits, in order of mention",
     "email": "str: an email address, lower-cased",
+    "other_emails": "list[str]: more email addresses given in the same message, in order",
     "first_name": "str: capitalised first name",
     "last_name": "str: capitalised last name",
     "zip": "str: five-digit US zip code",

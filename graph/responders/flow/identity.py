@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from supportgraph.commerce.port import IDENTITY_TOOLS
 from supportgraph.graph.responders.flow.memory import FlowMemory, Observation
-from supportgraph.graph.responders.flow.step import Step, call, say
+from supportgraph.graph.responders.flow.step import Step, call, reads, say
 from supportgraph.prompts import flow as replies
 
 
@@ -16,15 +16,19 @@ def verify(memory: FlowMemory, observations: list[Observation]) -> Step:
             if seen.text.startswith("Error: this conversation"):
                 return say(replies.OTHER_CUSTOMER)
             by_email = seen.name == "find_user_id_by_email"
-            for key in ("email",) if by_email else ("first_name", "last_name", "zip"):
+            for key in (
+                ("email", "other_emails") if by_email else ("first_name", "last_name", "zip")
+            ):
                 identity.pop(key, None)
             return say(
                 replies.NOT_FOUND_EMAIL if by_email else replies.NOT_FOUND_NAME, asked="identity"
             )
-    email = identity.get("email")
-    if email and f"email:{email}" not in tried:
-        tried.append(f"email:{email}")
-        return call("find_user_id_by_email", email=email)
+    # "I have several: a@x.com, b@x.com": every address is looked up in one round.
+    emails = [e for e in [identity.get("email"), *identity.get("other_emails", [])] if e]
+    untried = [e for e in dict.fromkeys(emails) if f"email:{e}" not in tried]
+    if untried:
+        tried.extend(f"email:{e}" for e in untried)
+        return reads("find_user_id_by_email", "email", untried)
     first, last, zip_code = (identity.get(k) for k in ("first_name", "last_name", "zip"))
     key = f"name:{first}:{last}:{zip_code}"
     if first and last and zip_code and key not in tried:

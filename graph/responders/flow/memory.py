@@ -121,8 +121,9 @@ class FlowMemory:
     goal: str | None = None
     """The request in hand: a key of `table.GOAL_TABLE`."""
     slots: dict[str, Any] = field(default_factory=dict)
-    identity: dict[str, str] = field(default_factory=dict)
-    """Email, first and last name, zip: what the customer gave to be verified."""
+    identity: dict[str, Any] = field(default_factory=dict)
+    """Email (and any other emails), first and last name, zip: what the customer gave to be
+    verified."""
     asked: str | None = None
     """The slot the last message asked for, so a bare answer can be read."""
     tried: list[str] = field(default_factory=list)
@@ -217,7 +218,11 @@ def absorb_turn(
     # reads like a question about an order.
     answering = memory.asked is not None and memory.goal in ACTION_GOALS
     # "Actually, leave the speaker out of it" narrows the request in hand; it starts no other.
-    narrows = bool(entities.get("excluded_products")) and not entities.get("order_ids")
+    narrows = (
+        memory.goal is not None
+        and bool(entities.get("excluded_products"))
+        and not entities.get("order_ids")
+    )
     switch = intent in GOALS and intent != memory.goal and not narrows
     if switch and not (answering and intent in INFORMATION_GOALS):
         # The order in focus carries over: "where is #W1?" then "cancel it" means #W1.
@@ -225,7 +230,7 @@ def absorb_turn(
         if kept:
             kept["carried"] = True
         memory.goal, memory.slots, memory.asked = intent, kept, None
-    for key in ("email", "first_name", "last_name", "zip"):
+    for key in ("email", "first_name", "last_name", "zip", "other_emails"):
         if entities.get(key):
             memory.identity[key] = entities[key]
     slots = memory.slots

@@ -196,3 +196,13 @@ def test_that_suggestions_are_other_available_variants_cheaper_than_what_was_pai
     offered = step.text.split("Available now: ")[1].split(". If")[0]
     assert offered == "black, wired ($120.00); white, wired ($137.00)"
     assert {c["ref"] for c in step.cites} == {"#W1", "m"}
+
+
+def test_that_every_email_given_is_looked_up_in_one_round() -> None:
+    from supportgraph.graph.responders.flow.identity import verify
+
+    memory = new_memory()
+    memory.identity = {"email": "a@x.com", "other_emails": ["b@x.com", "a@x.com"]}
+    step = verify(memory, [])
+    assert [args["email"] for _, args in step.calls] == ["a@x.com", "b@x.com"]
+    assert verify(memory, []).calls == []  # nothing is tried twice
