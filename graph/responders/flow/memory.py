@@ -29,11 +29,6 @@ ORDER_TOOLS = frozenset(
 )
 """Tools whose successful result is an order record."""
 
-ORIGINAL_METHOD = re.compile(
-    r"\b(original|same|initial) (form of payment|payment|method|card|account)|"
-    r"\b(the one|the card|the method) i (paid|used|ordered) with",
-    re.I,
-)
 _STATUS = r"(pending|delivered|processed|cancell?ed)"
 STATUS_WORD = re.compile(
     rf"\b{_STATUS}\s+(?:\w+\s+)?(?:order|one|purchase)s?\b"
@@ -241,7 +236,8 @@ def absorb_turn(
         if len(order_ids) > 1:
             slots["other_order_ids"] = order_ids[1:]
     # "Yes" to "shall I refund the original payment method?" names that method.
-    if ORIGINAL_METHOD.search(text) or (memory.asked == "refund_original" and intent == "affirm"):
+    said_original = (entities.get("payment_hint") or {}).get("original")
+    if said_original or (memory.asked == "refund_original" and intent == "affirm"):
         slots["refund_to_original"] = True
     if status := STATUS_WORD.search(text):
         word = next(g for g in status.groups() if g)
