@@ -17,6 +17,7 @@ from supportgraph.graph.responders.flow.answers import (
 )
 from supportgraph.graph.responders.flow.identity import verify
 from supportgraph.graph.responders.flow.memory import (
+    IDENTITY_KEYS,
     FlowMemory,
     Observation,
     Request,
@@ -61,7 +62,6 @@ class FlowResponder:
         return {"messages": [step.message()], "flow": memory.dump(), "declined": None}
 
 
-IDENTITY_KEYS = ("email", "first_name", "last_name", "zip")
 MAX_CHAINED = 6
 """Requests answered one after another within one reply, at most."""
 

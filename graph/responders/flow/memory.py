@@ -45,6 +45,9 @@ NOT_SHIPPED = re.compile(
     re.I,
 )
 
+IDENTITY_KEYS = ("email", "first_name", "last_name", "zip", "other_emails")
+"""Entities that identify the customer; kept in `FlowMemory.identity`, not in the slots."""
+
 SLOT_ENTITIES = (
     "reason",
     "payment_method_id",
@@ -225,7 +228,7 @@ def absorb_turn(
         if kept:
             kept["carried"] = True
         memory.goal, memory.slots, memory.asked = intent, kept, None
-    for key in ("email", "first_name", "last_name", "zip", "other_emails"):
+    for key in IDENTITY_KEYS:
         if entities.get(key):
             memory.identity[key] = entities[key]
     slots = memory.slots

@@ -206,3 +206,22 @@ def test_that_every_email_given_is_looked_up_in_one_round() -> None:
     step = verify(memory, [])
     assert [args["email"] for _, args in step.calls] == ["a@x.com", "b@x.com"]
     assert verify(memory, []).calls == []  # nothing is tried twice
+
+
+def test_that_a_message_with_several_requests_keeps_every_email_it_gives() -> None:
+    from types import SimpleNamespace
+
+    from supportgraph.graph.responders.flow import absorb_message
+
+    state = SimpleNamespace(
+        entities={"email": "a@x.com", "other_emails": ["b@x.com"], "order_ids": ["#W1", "#W2"]},
+        requests=[
+            {"intent": "cancel_order", "entities": {"order_ids": ["#W1"]}, "text": "cancel #W1"},
+            {"intent": "return_items", "entities": {"order_ids": ["#W2"]}, "text": "return #W2"},
+        ],
+    )
+    memory = new_memory()
+    absorb_message(memory, state)  # type: ignore[arg-type]
+    assert memory.identity == {"email": "a@x.com", "other_emails": ["b@x.com"]}
+    assert memory.goal == "cancel_order"
+    assert [r["intent"] for r in memory.agenda] == ["return_items"]
