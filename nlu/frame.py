@@ -50,37 +50,45 @@ def split_requests(text: str) -> list[str]:
     return requests
 
 
-_VERB_INTENT = {
-    "cancel": "cancel_order",
-    "return": "return_items",
-    "send back": "return_items",
-    "exchange": "exchange_items",
-    "swap": "exchange_items",
-    "replace": "exchange_items",
-}
 _ADDRESS = re.compile(r"\baddress\b", re.I)
 _PAYMENT = re.compile(r"\b(payment|pay with|paid with|pay for it with)\b", re.I)
 _ORDER_ID = re.compile(r"#\s?W\d{5,}", re.I)
 _NOUN_USE = re.compile(r"\s+(policy|policies|window|period|label|status|rules?|fees?)\b", re.I)
 """'Return policy', 'refund status': the verb is a noun, and the request a question."""
+_EXCHANGE_VERBS = frozenset({"exchange", "swap", "replace"})
+_FAMILY_INTENT = {
+    "cancel": "cancel_order",
+    "return": "return_items",
+    "address": "modify_order_address",
+    "payment": "modify_order_payment",
+    "items": "modify_order_items",
+}
 
 
-def verb_family(text: str) -> str | None:
-    """What kind of action a piece starts with, or None when it starts with no action verb.
+def _leading_action(text: str) -> tuple[str, str] | None:
+    """The action verb a piece starts with and its kind, or None when it starts with none.
 
-    The kinds are `cancel`, `return`, `address`, `payment` and `items`.
+    The kinds are `cancel`, `return`, `address`, `payment` and `items`; what a change, modify
+    or update is about is read from the words right after the verb.
     """
-    text = " ".join(text.split())
     match = ACTION_START.match(text)
     if match is None or _NOUN_USE.match(text, match.end()):
         return None
     verb = " ".join(match.group(1).lower().split())
-    if verb in ("cancel", "return", "send back"):
-        return "return" if verb == "send back" else verb
+    if verb == "cancel":
+        return verb, "cancel"
+    if verb in ("return", "send back"):
+        return verb, "return"
     rest = text[match.end() : match.end() + 60]
     if _ADDRESS.search(rest):
-        return "address"
-    return "payment" if _PAYMENT.search(rest) else "items"
+        return verb, "address"
+    return verb, "payment" if _PAYMENT.search(rest) else "items"
+
+
+def verb_family(text: str) -> str | None:
+    """What kind of action a piece starts with, or None when it starts with no action verb."""
+    lead = _leading_action(" ".join(text.split()))
+    return lead[1] if lead else None
 
 
 def verb_intent(text: str) -> str | None:
@@ -91,15 +99,8 @@ def verb_intent(text: str) -> str | None:
     by the rest. Without an order id the classifier decides.
     """
     text = " ".join(text.split())
-    match = ACTION_START.match(text)
-    if match is None or not _ORDER_ID.search(text) or _NOUN_USE.match(text, match.end()):
+    lead = _leading_action(text) if _ORDER_ID.search(text) else None
+    if lead is None:
         return None
-    verb = " ".join(match.group(1).lower().split())
-    if verb in _VERB_INTENT:
-        return _VERB_INTENT[verb]
-    rest = text[match.end() :]
-    if _ADDRESS.search(rest[:60]):
-        return "modify_order_address"
-    if _PAYMENT.search(rest[:60]):
-        return "modify_order_payment"
-    return "modify_order_items"
+    verb, family = lead
+    return "exchange_items" if verb in _EXCHANGE_VERBS else _FAMILY_INTENT[family]
