@@ -100,14 +100,13 @@ class EntityExtractor:
         amounts_text = _blank(t, blocked)
         out["amounts"] = p.amounts(amounts_text)
         out["dates"] = p.dates(t)
-        taken = [(m.start, m.end) for m in mentions]
         vague = [
             {
                 "candidates": self.catalogue.vague[w.group().lower()],
                 "excluded": _excluded(t, w.start()),
             }
             for w in self._vague.finditer(t)
-            if not any(a <= w.start() < b for a, b in taken) and not self._is_value(w.group(), kept)
+            if not any(a <= w.start() < b for a, b in spans) and not self._is_value(w.group(), kept)
         ]
         out["vague_products"] = vague
         named = kept or any(not v["excluded"] for v in vague)

@@ -6,7 +6,11 @@ from typing import Any
 
 from supportgraph.commerce.port import WRITE_TOOLS
 from supportgraph.graph.responders.flow.memory import FlowMemory, Observation
-from supportgraph.graph.responders.flow.records import describe_method, format_address
+from supportgraph.graph.responders.flow.records import (
+    describe_method,
+    describe_variant,
+    format_address,
+)
 from supportgraph.graph.responders.flow.step import Step, call, cite_order, cite_product, say
 from supportgraph.prompts import flow as replies
 
@@ -29,9 +33,7 @@ def product_info(memory: FlowMemory) -> Step:
         return call("get_product_details", product_id=product_id)
     variants = list(product["variants"].values())
     available = [v for v in variants if v["available"]]
-    listing = "; ".join(
-        f"{', '.join(map(str, v['options'].values()))} (${v['price']:.2f})" for v in available
-    )
+    listing = "; ".join(describe_variant(v) for v in available)
     text = replies.PRODUCT_OPTIONS.format(
         name=product["name"], available=len(available), total=len(variants), listing=listing
     )

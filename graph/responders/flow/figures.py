@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 from supportgraph.graph.responders.flow.orders import need_user, resolve_order
 from supportgraph.graph.responders.flow.records import (
+    describe_item,
     describe_method,
+    describe_variant,
+    items_total,
     original_method,
     select_items,
 )
@@ -76,15 +79,15 @@ def _figure(kind: str, order: dict[str, Any], memory: FlowMemory) -> str:
         return replies.EXTREME_ITEM.format(
             which="most expensive" if kind == "priciest_item" else "least expensive",
             order_id=order_id,
-            item=_item(item),
+            item=describe_item(item),
             price=float(item["price"]),
         )
     if kind == "item_price":
         chosen = select_items(order, memory.slots) or items
-        listing = "; ".join(f"{_item(i)}: ${float(i['price']):.2f}" for i in chosen)
+        listing = "; ".join(f"{describe_item(i)}: ${float(i['price']):.2f}" for i in chosen)
         return replies.ITEM_PRICES.format(order_id=order_id, listing=listing)
     if kind == "order_total":
-        total = sum(float(i["price"]) for i in items)
+        total = items_total(items)
         return replies.ORDER_TOTAL.format(order_id=order_id, total=total, count=len(items))
     if kind == "payment_used":
         method = original_method(order)
@@ -118,15 +121,10 @@ def _refunds(order: dict[str, Any], memory: FlowMemory) -> str:
         listing = "; ".join(f"{order_id}: ${amount:.2f}" for order_id, amount in made)
         return replies.REFUNDS_MADE.format(total=sum(a for _, a in made), listing=listing)
     chosen = select_items(order, memory.slots) or order.get("items", [])
-    total = sum(float(i["price"]) for i in chosen)
+    total = items_total(chosen)
     return replies.REFUND_WOULD_BE.format(
         order_id=order["order_id"], total=total, items=", ".join(i["name"] for i in chosen)
     )
-
-
-def _item(item: dict[str, Any]) -> str:
-    options = ", ".join(str(v) for v in item.get("options", {}).values())
-    return f"{item['name']} ({options})" if options else item["name"]
 
 
 def record_question(memory: FlowMemory, customer: Customer) -> Step:
@@ -172,12 +170,9 @@ def recommend(memory: FlowMemory, customer: Customer) -> Step:
     offers.sort(key=lambda v: float(v["price"]))
     cites = [cite_order(order["order_id"]), cite_product(item["product_id"])]
     if not offers:
-        return say(replies.NO_ALTERNATIVE.format(item=_item(item), paid=paid), cites=cites)
-    listing = "; ".join(
-        f"{', '.join(map(str, v['options'].values()))} (${float(v['price']):.2f})"
-        for v in offers[:5]
-    )
+        return say(replies.NO_ALTERNATIVE.format(item=describe_item(item), paid=paid), cites=cites)
+    listing = "; ".join(describe_variant(v) for v in offers[:5])
     text = replies.ALTERNATIVES.format(
-        item=_item(item), paid=paid, order_id=order["order_id"], listing=listing
+        item=describe_item(item), paid=paid, order_id=order["order_id"], listing=listing
     )
     return say(text, cites=cites)

@@ -14,6 +14,7 @@ from supportgraph.graph.responders.flow.records import (
     find_variant,
     format_address,
     items_by_values,
+    items_total,
     original_method,
     resolve_method,
     select_items,
@@ -131,7 +132,7 @@ def modify_order_payment(memory: FlowMemory, customer: Customer) -> Step:
         )
         return say(text, asked="payment")
     details = user.get("payment_methods", {}).get(method, {})
-    total = sum(float(i.get("price", 0)) for i in order.get("items", []))
+    total = items_total(order.get("items", []))
     if details.get("source") == "gift_card" and float(details.get("balance", 0)) < total:
         # The store would refuse it: say why now, and drop the request, rather than ask for a
         # yes to a change that can't happen.

@@ -5,12 +5,24 @@ from __future__ import annotations
 from typing import Any
 
 
+def describe_item(item: dict[str, Any]) -> str:
+    """`Name (option, option)` of one item."""
+    return f"{item['name']} ({', '.join(map(str, item['options'].values()))})"
+
+
 def describe_items(order: dict[str, Any]) -> str:
     """`Name (option, option)` for each item of an order."""
-    return "; ".join(
-        f"{item['name']} ({', '.join(map(str, item['options'].values()))})"
-        for item in order.get("items", [])
-    )
+    return "; ".join(describe_item(item) for item in order.get("items", []))
+
+
+def describe_variant(variant: dict[str, Any]) -> str:
+    """`option, option ($price)` of one variant of a product."""
+    return f"{', '.join(map(str, variant['options'].values()))} (${float(variant['price']):.2f})"
+
+
+def items_total(items: list[dict[str, Any]]) -> float:
+    """What the items cost together."""
+    return sum(float(i["price"]) for i in items)
 
 
 def select_items(order: dict[str, Any], slots: dict[str, Any]) -> list[dict[str, Any]]:
@@ -218,11 +230,7 @@ def variant_by_price(
 
 def available_options(product: dict[str, Any]) -> str:
     """A readable list of the product's available variants."""
-    return "; ".join(
-        f"{', '.join(map(str, v['options'].values()))} (${v['price']:.2f})"
-        for v in product["variants"].values()
-        if v["available"]
-    )
+    return "; ".join(describe_variant(v) for v in product["variants"].values() if v["available"])
 
 
 def describe_method(method_id: str, user: dict[str, Any]) -> str:
