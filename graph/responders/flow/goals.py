@@ -213,9 +213,10 @@ def change_items(memory: FlowMemory, customer: Customer) -> Step:
         product = memory.products.get(item["product_id"])
         if product is None:
             return call("get_product_details", product_id=item["product_id"])
-        wanted = target_options(item, product, slots)
-        # "A brand-new identical one" is a replacement: the same variant, if available.
+        # The written-out change is picked among the order's items, once, for both readings.
         written = change_for(item, slots, order["items"])
+        wanted = target_options(item, product, slots, written)
+        # "A brand-new identical one" is a replacement: the same variant, if available.
         same = (
             slots.get("same_item")
             or item["name"] in (slots.get("same_item_products") or [])

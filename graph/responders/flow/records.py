@@ -149,21 +149,24 @@ def _apply(
 
 
 def target_options(
-    item: dict[str, Any], product: dict[str, Any], slots: dict[str, Any]
+    item: dict[str, Any],
+    product: dict[str, Any],
+    slots: dict[str, Any],
+    written: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """The item's options after the change the customer asked for.
 
-    A value the customer tied to an option name ("frame color black") changes that option
-    only; a bare value changes the option it belongs to, or, when several options share it,
-    those whose current value differs. Later mentions win.
+    A change written out for the item (`change_for`) gives the wanted options outright.
+    Otherwise a value the customer tied to an option name ("frame color black") changes that
+    option only; a bare value changes the option it belongs to, or, when several options share
+    it, those whose current value differs. Later mentions win.
     """
     values_by_option: dict[str, set[str]] = {}
     for variant in product["variants"].values():
         for option, value in variant["options"].items():
             values_by_option.setdefault(option, set()).add(str(value))
-    change = change_for(item, slots)
-    if change is not None and change["wanted"] is not None:
-        return _apply(item["options"], change["wanted"], values_by_option)
+    if written is not None and written["wanted"] is not None:
+        return _apply(item["options"], written["wanted"], values_by_option)
     named = {k: str(v) for k, v in (slots.get("options") or {}).items() if k in item["options"]}
     target = dict(item["options"])
     for value in mentioned_values(slots, item["name"]):

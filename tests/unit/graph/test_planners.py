@@ -51,7 +51,11 @@ def test_that_a_written_out_change_is_spelled_as_the_catalogue_spells_it() -> No
             }
         ]
     }
-    assert target_options(KETTLE, KETTLE_PRODUCT, slots) == {"capacity": "2L", "color": "white"}
+    written = change_for(KETTLE, slots, ORDER["items"])
+    assert target_options(KETTLE, KETTLE_PRODUCT, slots, written) == {
+        "capacity": "2L",
+        "color": "white",
+    }
 
 
 def _customer(order_ids: list[str]) -> Customer:
@@ -225,3 +229,14 @@ def test_that_a_message_with_several_requests_keeps_every_email_it_gives() -> No
     assert memory.identity == {"email": "a@x.com", "other_emails": ["b@x.com"]}
     assert memory.goal == "cancel_order"
     assert [r["intent"] for r in memory.agenda] == ["return_items"]
+
+
+def test_that_a_written_out_change_goes_to_one_item_of_its_product() -> None:
+    slots = {
+        "option_changes": [
+            {"product": "Desk Lamp", "current": {"color": "gold"}, "wanted": {"color": "white"}}
+        ]
+    }
+    # Its options match neither lamp: it goes to the first, and only to it.
+    assert change_for(LAMP, slots, ORDER["items"]) is not None
+    assert change_for(LAMP_2, slots, ORDER["items"]) is None
