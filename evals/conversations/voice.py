@@ -61,16 +61,13 @@ _REPORTED = re.compile(
     r"(?: (?:to the agent|that|to them))*\s+",
     re.I,
 )
-_CONFIRM_RULE = re.compile(
-    r"^(?:if|when|once) (?:the agent|they|he|she|it) asks? (?:you |me )?(?:for|to) "
-    r"(?:a |your |my )?confirm(?:ation)?[^,]*,\s*(.+)$",
-    re.I,
-)
 _ASKED_RULE = re.compile(
     r"^(?:if|when|once) (?:the agent|they|he|she|it) asks? (?:you |me )?(?:for |about )?"
     r"([^,]+),\s*(.+)$",
     re.I,
 )
+_CONFIRMATION = re.compile(r"^(?:to )?(?:a |your |my )?confirm(?:ation)?", re.I)
+"""An 'if asked' rule for the confirmation question: said instead of the first yes."""
 _ASKS_IDENTITY = re.compile(
     r"\bverify\b|\b(email address|zip code)\b.*\?|\bfirst name, last name\b", re.I
 )
@@ -141,10 +138,10 @@ class Instruction:
             if _IDENTITY.search(line) and len(identity) < 2 and not requests:
                 identity.append(line)
                 continue
-            if rule := _CONFIRM_RULE.match(raw):
-                on_confirm.append(_said(first_person(rule.group(1))))
+            if (rule := _ASKED_RULE.match(raw)) and _CONFIRMATION.match(rule.group(1)):
+                on_confirm.append(_said(first_person(rule.group(2))))
                 continue
-            if rule := _ASKED_RULE.match(raw):
+            if rule:
                 # "If the agent asks for the refund method, you prefer PayPal": an answer kept
                 # for that question, matched by the question's words too.
                 answer = _said(first_person(rule.group(2)))
