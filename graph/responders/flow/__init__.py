@@ -167,14 +167,15 @@ def plan(memory: FlowMemory, state: State, observations: list[Observation], new_
         if state.retrieved and state.intent in ("out_of_scope", "complaint"):
             return policy_answer(state.retrieved)
         return say(replies.CLARIFY)
+    answer = ""
+    cites: list[dict[str, Any]] = []
     if goal != "record_question" and memory.slots.get("record_questions"):
         # A question asked beside the request ("…and what did I pay for it with?") is
         # answered first; the request goes on in the same reply.
-        text, cites, read = figures.answer_questions(memory, customer)
+        answer, cites, read = figures.answer_questions(memory, customer)
         if read is not None:
             return read
-        step = CUSTOMER_GOALS[goal](memory, customer)
-        step.text = "\n\n".join(t for t in (text, step.text) if t)
-        step.cites = [*cites, *step.cites]
-        return step
-    return CUSTOMER_GOALS[goal](memory, customer)
+    step = CUSTOMER_GOALS[goal](memory, customer)
+    step.text = "\n\n".join(t for t in (answer, step.text) if t)
+    step.cites = [*cites, *step.cites]
+    return step
