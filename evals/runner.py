@@ -168,7 +168,9 @@ async def run_suite(
         metadata: Experiment metadata (responder, model).
         client: The LangSmith client; a real one when uploading, `OfflineClient` otherwise.
     """
-    upload = upload_enabled() if upload is None else upload
+    # A sealed suite (the blind split) never leaves the machine: its rows stay unread.
+    sealed = bool(getattr(suite, "sealed", False))
+    upload = (upload_enabled() if upload is None else upload) and not sealed
     rows = suite.examples()
     if not rows:
         raise ValueError(f"suite {suite.name!r} has no examples")
@@ -216,7 +218,6 @@ async def run_suite(
         seen[example.id] = repetition + 1
         scored.append(Row(dict(row, id=str(example.id)), outputs, scores, comments, repetition))
     summary = suite.summarize(scored)
-    sealed = bool(getattr(suite, "sealed", False))
     return SuiteRun(summary, scored, results.experiment_name, upload, sealed)
 
 
