@@ -65,12 +65,47 @@ class Settings:
     log_level: str = field(default_factory=lambda: _env("SUPPORTGRAPH_LOG_LEVEL", "INFO"))
     """Python logging level."""
 
+    auth_secret: str = field(default_factory=lambda: _env("SUPPORTGRAPH_AUTH_SECRET"), repr=False)
+    """HS256 key of the development issuer and of anonymous conversation tokens; empty means a
+    random key kept in `data_dir/auth_secret` (created on first use, mode 0600)."""
+
+    dev_auth: bool = field(default_factory=lambda: _env("SUPPORTGRAPH_DEV_AUTH", "1") != "0")
+    """The development issuer (`supportgraph token`, `POST /api/v1/auth/dev-login`); set
+    `SUPPORTGRAPH_DEV_AUTH=0` in production so only the identity provider's tokens count."""
+
+    jwt_public_key: str = field(default_factory=lambda: _env("SUPPORTGRAPH_JWT_PUBLIC_KEY"))
+    """The identity provider's PEM public key (or a path to it) verifying bearer tokens."""
+
+    jwks_url: str = field(default_factory=lambda: _env("SUPPORTGRAPH_JWKS_URL"))
+    """The identity provider's JWKS URL, used instead of a fixed public key."""
+
+    jwt_issuer: str = field(default_factory=lambda: _env("SUPPORTGRAPH_JWT_ISSUER"))
+    """Required `iss` of identity-provider tokens; empty means not checked."""
+
+    jwt_audience: str = field(default_factory=lambda: _env("SUPPORTGRAPH_JWT_AUDIENCE"))
+    """Required `aud` of identity-provider tokens; empty means not checked."""
+
+    max_message_chars: int = field(
+        default_factory=lambda: int(_env("SUPPORTGRAPH_MAX_MESSAGE_CHARS", "4000"))
+    )
+    """Longest customer message accepted; longer ones get a 413 before any work is done."""
+
+    max_body_bytes: int = field(
+        default_factory=lambda: int(_env("SUPPORTGRAPH_MAX_BODY_BYTES", "65536"))
+    )
+    """Largest request body accepted on any route; larger ones get a 413 unread."""
+
     @property
     def store_url(self) -> str:
         """SQLAlchemy URL of the commerce store."""
         if self.database_url:
             return _sqlalchemy_url(self.database_url)
         return f"sqlite:///{(self.data_dir / 'store.db').resolve()}"
+
+    @property
+    def auth_secret_path(self) -> Path:
+        """Where the generated development/conversation signing key is kept."""
+        return self.data_dir / "auth_secret"
 
     @property
     def checkpoint_path(self) -> Path:
