@@ -1,9 +1,10 @@
-"""The `supportgraph` command: serve, chat, build and train."""
+"""The `supportgraph` command: serve, chat, build, train and issue development tokens."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import sys
 import uuid
 from pathlib import Path
@@ -22,6 +23,16 @@ def main(argv: list[str] | None = None) -> int:
     train = commands.add_parser("train-intents", help="train an intent model on labelled data")
     train.add_argument("data", type=Path, help="CSV (text,label) or JSONL file")
     train.add_argument("--out", type=Path, required=True, help="output model directory")
+    token = commands.add_parser("token", help="issue a development bearer token (dev auth only)")
+    token.add_argument("--role", required=True, type=str.upper, choices=["USER", "AGENT", "ADMIN"])
+    token.add_argument(
+        "--user-id",
+        required=True,
+        help="the store's user id for USER, the agent/admin id otherwise",
+    )
+    token.add_argument(
+        "--refresh", action="store_true", help="also print a refresh token (valid 30 days)"
+    )
     commands.add_parser(
         "eval", help="run eval suites (see `supportgraph eval --help`)", add_help=False
     )
@@ -47,10 +58,27 @@ def main(argv: list[str] | None = None) -> int:
 
         report = train_intents(args.data, args.out)
         print(report)  # noqa: T201
+    elif args.command == "token":
+        return _token(args.role, args.user_id, refresh=args.refresh)
     elif args.command == "eval":
         from supportgraph.evals.__main__ import main as run_evals
 
         return run_evals(rest)
+    return 0
+
+
+def _token(role: str, user_id: str, *, refresh: bool) -> int:
+    """Print a development token pair as JSON; exit code 2 when dev auth is off."""
+    from supportgraph.api.auth import Authenticator, AuthError, Role
+
+    try:
+        pair = Authenticator(get_settings()).issue_pair(Role(role), user_id)
+    except AuthError as exc:
+        print(f"supportgraph token: {exc.message} [{exc.code}]", file=sys.stderr)  # noqa: T201
+        return 2
+    if not refresh:
+        pair.pop("refresh_token")
+    print(json.dumps(pair, indent=2))  # noqa: T201
     return 0
 
 

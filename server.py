@@ -10,11 +10,18 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from langserve import add_routes
 
-from supportgraph.api.agent import SupportAgent
+from supportgraph.api.agent import SIGNED_IN_KEY, SupportAgent
+from supportgraph.api.auth import Authenticator, AuthError, bearer
+from supportgraph.api.conversations import ConversationService, NotFound
+from supportgraph.api.db import platform_engine, upgrade
+from supportgraph.api.limits import BodySizeLimit, RateLimits
 from supportgraph.api.locks import build_locks
+from supportgraph.api.routes import build_support_router
 from supportgraph.commerce.api import build_router
 from supportgraph.commerce.factory import build_commerce
 from supportgraph.guardrails.pii import install_log_redaction
@@ -34,6 +41,9 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     commerce = services.commerce if services is not None else build_commerce(settings)
     agent = SupportAgent(locks=build_locks(settings.redis_url))
+    auth = Authenticator(settings)
+    engine = platform_engine(settings.store_url)
+    conversations = ConversationService(engine, agent)
     readiness: dict[str, Any] = {"ready": False, "error": None}
 
     @asynccontextmanager
@@ -47,6 +57,7 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
             install_log_redaction(logging.getLogger(name))
 
         try:
+            await asyncio.to_thread(upgrade, settings.store_url)
             built = services or await asyncio.to_thread(build_services, settings, commerce=commerce)
         except Exception as error:
             readiness["error"] = f"{type(error).__name__}: {error}"
@@ -68,12 +79,55 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     )
     app.state.agent = agent
     app.state.settings = settings
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(build_router(commerce, settings.service_token))
+    app.include_router(build_support_router(conversations, auth, RateLimits(settings.redis_url)))
+
+    async def owned_thread(config: dict[str, Any], request: Request) -> dict[str, Any]:
+        """A LangServe turn runs only on a conversation the caller may continue.
+
+        The thread id must be a conversation the server issued, and the bearer token its
+        owner's (or its anonymous conversation token); the signed-in customer comes from the
+        conversation, never from the request.
+        """
+        configurable = dict(config.get("configurable") or {})
+        configurable.pop(SIGNED_IN_KEY, None)
+        if not request.url.path.endswith(("/invoke", "/batch", "/stream", "/stream_events")):
+            return {**config, "configurable": configurable}
+        thread_id = configurable.get("thread_id")
+        if not thread_id:
+            raise HTTPException(422, "config.configurable.thread_id is required")
+        try:
+            token = bearer(request.headers.get("authorization"))
+            principal = auth.verify(token) if token else None
+        except AuthError as error:
+            raise HTTPException(
+                error.status, {"code": error.code, "message": str(error)}
+            ) from error
+        if principal is None:
+            raise HTTPException(401, {"code": "missing_token", "message": "send a bearer token"})
+        try:
+            conversation = await conversations.get(principal, str(thread_id))
+        except NotFound as error:
+            raise HTTPException(
+                404,
+                {
+                    "code": "unknown_conversation",
+                    "message": "thread_id must be a conversation id issued by "
+                    "POST /api/v1/support/conversations, and yours",
+                },
+            ) from error
+        if not (principal.anonymous or principal.user_id):
+            raise HTTPException(403, {"code": "forbidden", "message": "customers only"})
+        if conversation.owner_id:
+            configurable[SIGNED_IN_KEY] = conversation.owner_id
+        return {**config, "configurable": configurable}
+
     add_routes(
         app,
         agent.runnable(),
         path="/support",
-        per_req_config_modifier=_require_thread,
+        per_req_config_modifier=owned_thread,
         enabled_endpoints=[
             "invoke",
             "batch",
@@ -86,6 +140,15 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
         ],
     )
 
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        # The offending input is not echoed back: it may be huge, or not encodable at all.
+        details = [
+            {key: item[key] for key in ("type", "loc", "msg") if key in item}
+            for item in error.errors()
+        ]
+        return JSONResponse({"detail": jsonable_encoder(details)}, status_code=422)
+
     @app.get("/health", tags=["health"], summary="Readiness of the agent")
     async def health() -> JSONResponse:
         status = 200 if readiness["ready"] else 503
@@ -93,14 +156,6 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
         return JSONResponse(body, status_code=status)
 
     return app
-
-
-def _require_thread(config: dict[str, Any], request: Request) -> dict[str, Any]:
-    """Every turn belongs to a thread: refuse requests without one, before running."""
-    if request.url.path.endswith(("/invoke", "/batch", "/stream", "/stream_events")):
-        if not (config.get("configurable") or {}).get("thread_id"):
-            raise HTTPException(422, "config.configurable.thread_id is required")
-    return config
 
 
 def main() -> None:

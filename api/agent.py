@@ -17,6 +17,7 @@ from langgraph.types import Command
 from pydantic import BaseModel, Field
 
 from supportgraph.api.locks import InProcessLocks, ThreadLocks
+from supportgraph.graph.state import SupportContext
 
 
 class SupportInput(BaseModel):
@@ -39,6 +40,10 @@ class SupportOutput(BaseModel):
     )
 
 
+SIGNED_IN_KEY = "supportgraph_signed_in_user_id"
+"""Config key the server sets from a verified USER token; a caller's own value is replaced."""
+
+
 class MissingThreadError(ValueError):
     """A turn was sent without `config.configurable.thread_id`."""
 
@@ -57,12 +62,22 @@ class SupportAgent:
         self.locks = locks or InProcessLocks()
 
     async def turn(
-        self, payload: dict[str, Any] | SupportInput, config: RunnableConfig
+        self,
+        payload: dict[str, Any] | SupportInput,
+        config: RunnableConfig,
+        *,
+        signed_in_user_id: str | None = None,
     ) -> dict[str, Any]:
         """Run one customer turn and return the thread.
 
         When the thread waits on a confirmation, the customer's message is the answer and
         resumes it; otherwise it starts a new turn.
+
+        Args:
+            payload: The new messages.
+            config: Run config with `configurable.thread_id`. The server may add
+                `configurable[SIGNED_IN_KEY]` after checking the caller's token; callers can't.
+            signed_in_user_id: The signed-in customer's store user id (server-side callers).
         """
         if self.graph is None:
             raise RuntimeError("the support graph is not ready yet")
@@ -72,27 +87,38 @@ class SupportAgent:
         messages = _messages(payload)
         if not any(isinstance(m, HumanMessage) for m in messages):
             raise ValueError("input.messages must hold at least one human message")
-        thread = {
-            **config,
-            "configurable": {**config.get("configurable", {}), "thread_id": thread_id},
-        }
+        configurable = dict(config.get("configurable") or {})
+        signed_in_user_id = signed_in_user_id or configurable.pop(SIGNED_IN_KEY, None)
+        context = SupportContext(signed_in_user_id=signed_in_user_id)
+        thread = {**config, "configurable": {**configurable, "thread_id": thread_id}}
         async with self.locks.hold(str(thread_id)):
             snapshot = await self.graph.aget_state(thread)
             if snapshot.interrupts:
                 text = next(m for m in reversed(messages) if isinstance(m, HumanMessage)).content
-                await self.graph.ainvoke(Command(resume=text), thread)
+                await self.graph.ainvoke(Command(resume=text), thread, context=context)
             else:
-                await self.graph.ainvoke({"messages": messages}, thread)
+                await self.graph.ainvoke({"messages": messages}, thread, context=context)
             values = (await self.graph.aget_state(thread)).values
         return {
             "messages": values.get("messages", []),
             "pending_action": values.get("pending_action"),
             "escalation": values.get("escalation"),
+            "intent": values.get("intent", ""),
+            "confidence": values.get("confidence", 0.0),
+            "sentiment": values.get("sentiment", 0.0),
+            "customer": values.get("customer"),
         }
 
     def runnable(self) -> Any:
         """The LangServe-ready runnable, typed for the schema and the playground."""
-        return _ThreadedLambda(self.turn, name="support").with_types(
+
+        async def served_turn(
+            payload: dict[str, Any] | SupportInput, config: RunnableConfig
+        ) -> dict[str, Any]:
+            state = await self.turn(payload, config)
+            return {key: state[key] for key in SupportOutput.model_fields}
+
+        return _ThreadedLambda(served_turn, name="support").with_types(
             input_type=SupportInput, output_type=SupportOutput
         )
 

@@ -24,7 +24,7 @@ from supportgraph.graph.routing import (
     route_after_tools,
     route_start,
 )
-from supportgraph.graph.state import InputState, OutputState, State
+from supportgraph.graph.state import InputState, OutputState, State, SupportContext
 
 RECURSION_LIMIT = 80
 """Supersteps per invocation; the tool-round budget ends loops long before this."""
@@ -47,7 +47,9 @@ def build_graph(
         services = build_services()
     use = partial(partial, services=services)
 
-    builder = StateGraph(State, input_schema=InputState, output_schema=OutputState)
+    builder = StateGraph(
+        State, context_schema=SupportContext, input_schema=InputState, output_schema=OutputState
+    )
     builder.add_node("understand", use(understand_message))
     builder.add_node("safety", use(check_safety))
     builder.add_node("refuse", refuse)

@@ -17,6 +17,14 @@ class InputState:
     """The conversation, appended to by every node (`add_messages` merges by id)."""
 
 
+@dataclass(frozen=True, kw_only=True)
+class SupportContext:
+    """Per-turn facts the server vouches for; never read from the conversation."""
+
+    signed_in_user_id: str | None = None
+    """The store user id of a customer signed in with a USER token: the thread's customer."""
+
+
 class Customer(TypedDict):
     """The verified customer of this thread. Only the tools node creates one."""
 

@@ -8,9 +8,10 @@ import re
 from typing import Any
 
 from langchain_core.messages import ToolMessage
+from langgraph.runtime import Runtime
 
 from supportgraph.commerce.port import IDENTITY_TOOLS, ToolError
-from supportgraph.graph.state import Customer, State
+from supportgraph.graph.state import Customer, State, SupportContext
 from supportgraph.guardrails.tool_data import detect_instructions_in_data
 from supportgraph.tools import TOOLS_BY_NAME
 
@@ -29,15 +30,18 @@ ANOTHER_CUSTOMER = (
 )
 
 
-async def run_tools(state: State, *, services: Any) -> dict[str, Any]:
+async def run_tools(
+    state: State, runtime: Runtime[SupportContext], *, services: Any
+) -> dict[str, Any]:
     """Execute ready tool calls through the commerce port and record their results."""
     customer = state.customer
+    signed_in = runtime.context.signed_in_user_id if runtime.context else None
     messages: list[ToolMessage] = []
     failed = False
     for call in state.ready_calls:
         content, ok = await _execute(call, services)
         if ok and call["name"] in IDENTITY_TOOLS:
-            content, ok, customer = await _verify(content, customer, services)
+            content, ok, customer = await _verify(content, customer, services, signed_in)
         failed = failed or not ok
         verdict = detect_instructions_in_data(content)
         if verdict.flagged:
@@ -89,22 +93,35 @@ async def _execute(call: dict[str, Any], services: Any) -> tuple[str, bool]:
 
 
 async def _verify(
-    user_id: str, customer: Customer | None, services: Any
+    user_id: str, customer: Customer | None, services: Any, signed_in: str | None = None
 ) -> tuple[str, bool, Customer | None]:
-    """Make a successful identity lookup the thread's customer, if no other one is."""
+    """Make a successful identity lookup the thread's customer, if no other one is.
+
+    A signed-in customer's thread belongs to the account of their token and no other.
+    """
+    if signed_in and user_id != signed_in:
+        logger.warning("identity lookup for an account other than the signed-in one refused")
+        return ANOTHER_CUSTOMER, False, customer
     if customer is not None:
         if customer["user_id"] == user_id:
             return user_id, True, customer
         logger.warning("identity lookup for a second customer refused")
         return ANOTHER_CUSTOMER, False, customer
+    verified = await customer_record(user_id, services)
+    if verified is None:
+        return "Error: user not found", False, None
+    return user_id, True, verified
+
+
+async def customer_record(user_id: str, services: Any) -> Customer | None:
+    """The store's record of a customer as the thread's `Customer`, or None if unknown."""
     user = await services.commerce.get_user(user_id)
     if user is None:
-        return "Error: user not found", False, None
+        return None
     name = user.get("name", {})
-    verified = Customer(
+    return Customer(
         user_id=user_id,
         name=f"{name.get('first_name', '')} {name.get('last_name', '')}".strip(),
         order_ids=list(user.get("orders", [])),
         payment_method_ids=list(user.get("payment_methods", {})),
     )
-    return user_id, True, verified

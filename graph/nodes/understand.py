@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import asdict
 from typing import Any
 
 from langchain_core.messages import HumanMessage
+from langgraph.runtime import Runtime
 
-from supportgraph.graph.state import State
+from supportgraph.graph.nodes.tools import customer_record
+from supportgraph.graph.state import State, SupportContext
 
 _PERSON = (
     r"(?:a\s+|an\s+|the\s+|your\s+|some\s+)?(?:human|live|real|actual)?\s*"
@@ -38,10 +41,18 @@ def last_customer_text(state: State) -> str:
     return ""
 
 
-async def understand_message(state: State, *, services: Any) -> dict[str, Any]:
-    """Classify the latest customer message and read its entities and sentiment."""
+async def understand_message(
+    state: State, runtime: Runtime[SupportContext], *, services: Any
+) -> dict[str, Any]:
+    """Classify the latest customer message and read its entities and sentiment.
+
+    A customer signed in with a USER token is the thread's customer from the first turn: the
+    server vouches for them through the run's context, which no message can change.
+    """
     text = last_customer_text(state)
-    understanding = services.nlu.understand(text)
+    # The encoder and the pattern readers are CPU-bound: off the event loop, so one long turn
+    # never holds up the others.
+    understanding, requests = await asyncio.to_thread(_read, services.nlu, text)
     intent, confidence = understanding.intent, understanding.confidence
     # Asking for a person in words is honoured whatever the classifier thinks; a handoff on
     # the classifier alone needs it to be sure, else its runner-up stands.
@@ -52,14 +63,22 @@ async def understand_message(state: State, *, services: Any) -> dict[str, Any]:
             ((i, c) for i, c in understanding.ranking if i != "human_agent"), ("out_of_scope", 0.0)
         )
     negative = understanding.sentiment <= NEGATIVE_SENTIMENT
-    return {
+    update: dict[str, Any] = {}
+    signed_in = runtime.context.signed_in_user_id if runtime.context else None
+    if signed_in and state.customer is None:
+        update["customer"] = await customer_record(signed_in, services)
+    return update | {
         "intent": intent,
         "confidence": confidence,
         "entities": understanding.entities,
-        "requests": [asdict(r) for r in services.nlu.requests(text)],
+        "requests": [asdict(r) for r in requests],
         "sentiment": understanding.sentiment,
         "negative_turns": state.negative_turns + 1 if negative else 0,
         "safety": None,
         "retrieved": [],
         "tool_rounds": 0,
     }
+
+
+def _read(nlu: Any, text: str) -> tuple[Any, list[Any]]:
+    return nlu.understand(text), nlu.requests(text)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,13 @@ OTHER_ORDER = "#W5565470"  # belongs to another customer
 AUTH = {"Authorization": f"Bearer {DEV_SERVICE_TOKEN}"}
 
 
+def start(url: str) -> tuple[RemoteRunnable, str]:
+    """An anonymous conversation: a RemoteRunnable holding its token, and its id."""
+    body = httpx.post(f"{url}/api/v1/support/conversations").json()
+    headers = {"Authorization": f"Bearer {body['conversation_token']}"}
+    return RemoteRunnable(f"{url}/support", headers=headers), body["conversation_id"]
+
+
 def ask(remote: RemoteRunnable, text: str, thread: str) -> str:
     output: dict[str, Any] = remote.invoke(
         {"messages": [{"type": "human", "content": text}]},
@@ -35,8 +41,7 @@ def order_status(url: str, order_id: str) -> str:
 
 
 def test_that_a_customer_cancels_a_pending_order_after_saying_yes(served: dict[str, str]) -> None:
-    remote = RemoteRunnable(f"{served['url']}/support")
-    thread = f"cancel-{uuid.uuid4().hex}"
+    remote, thread = start(served["url"])
     assert "verify your identity" in ask(remote, f"Hi, I'd like to cancel order {ORDER}", thread)
     reply = ask(remote, f"Sure, my email is {EMAIL}", thread)
     assert "reason" in reply.lower()
@@ -48,8 +53,7 @@ def test_that_a_customer_cancels_a_pending_order_after_saying_yes(served: dict[s
 
 
 def test_that_another_customers_order_gets_a_refusal_and_no_data(served: dict[str, str]) -> None:
-    remote = RemoteRunnable(f"{served['url']}/support")
-    thread = f"other-{uuid.uuid4().hex}"
+    remote, thread = start(served["url"])
     ask(remote, f"my email is {EMAIL}", thread)
     reply = ask(remote, f"What's the status of order {OTHER_ORDER}?", thread)
     assert "can't find order" in reply

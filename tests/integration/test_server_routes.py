@@ -30,13 +30,27 @@ def client_for(commerce: Any, tmp_path: Path, readings: dict[str, Any]) -> TestC
     return TestClient(create_app(settings, services=services))
 
 
+_STARTED: dict[tuple[int, str], tuple[str, str]] = {}
+
+
+def conversation(client: TestClient, label: str) -> tuple[str, str]:
+    """The anonymous conversation (id, token) this client started under `label`."""
+    key = (id(client), label)
+    if key not in _STARTED:
+        body = client.post("/api/v1/support/conversations").json()
+        _STARTED[key] = (body["conversation_id"], body["conversation_token"])
+    return _STARTED[key]
+
+
 def turn(client: TestClient, text: str, thread: str) -> dict[str, Any]:
+    conversation_id, token = conversation(client, thread)
     response = client.post(
         "/support/invoke",
         json={
             "input": {"messages": [{"type": "human", "content": text}]},
-            "config": {"configurable": {"thread_id": thread}},
+            "config": {"configurable": {"thread_id": conversation_id}},
         },
+        headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 200, response.text
     return response.json()["output"]

@@ -1,0 +1,454 @@
+"""The support REST API at /api/v1: identity, conversations, messages, escalation, feedback.
+
+No `from __future__ import annotations` here: FastAPI reads the route signatures, whose
+dependency aliases are local to `build_support_router`.
+"""
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from supportgraph.api.auth import Authenticator, AuthError, Principal, Role, bearer
+from supportgraph.api.conversations import (
+    ESTIMATED_WAIT_MINUTES,
+    Conflict,
+    ConversationService,
+    NotFound,
+)
+from supportgraph.api.limits import RateLimits
+from supportgraph.api.tables import Conversation, Message, MessageType
+
+MAX_MESSAGE_CHARS = 4000
+_ID = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")
+
+
+class StartConversation(BaseModel):
+    """Open a conversation."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"channel": "web", "subject": "My order"}]}
+    )
+    channel: str = Field(default="web", max_length=32, pattern=r"^[a-z_]+$")
+    subject: str = Field(default="", max_length=200)
+
+
+class ConversationOut(BaseModel):
+    """A conversation as its participants see it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "conversation_id": "conv_9b1d4c2e",
+                    "status": "ACTIVE",
+                    "priority": "MEDIUM",
+                    "sentiment": 0.0,
+                    "channel": "web",
+                    "subject": "",
+                    "anonymous": True,
+                    "assigned_agent_id": None,
+                    "created_at": "2026-12-01T10:00:00Z",
+                    "updated_at": "2026-12-01T10:00:00Z",
+                    "resolved_at": None,
+                }
+            ]
+        }
+    )
+    conversation_id: str
+    status: str
+    priority: str
+    sentiment: float
+    channel: str
+    subject: str
+    anonymous: bool
+    assigned_agent_id: str | None
+    created_at: datetime
+    updated_at: datetime
+    resolved_at: datetime | None
+
+    @classmethod
+    def of(cls, row: Conversation) -> "ConversationOut":
+        """From a stored conversation."""
+        return cls(
+            conversation_id=row.id,
+            status=row.status,
+            priority=row.priority,
+            sentiment=row.sentiment,
+            channel=row.channel,
+            subject=row.subject,
+            anonymous=row.anonymous,
+            assigned_agent_id=row.assigned_agent_id,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            resolved_at=row.resolved_at,
+        )
+
+
+class StartedConversation(ConversationOut):
+    """A new conversation; anonymous ones carry the token every later call must send."""
+
+    conversation_token: str | None = Field(
+        default=None,
+        description="Anonymous conversations only: send as `Authorization: Bearer …` on "
+        "every later call, REST, WebSocket and LangServe alike.",
+    )
+
+
+class MessageOut(BaseModel):
+    """One stored message."""
+
+    message_id: str
+    sender: str
+    type: str
+    content: str
+    confidence_score: float | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, row: Message) -> "MessageOut":
+        """From a stored message."""
+        return cls(
+            message_id=row.id,
+            sender=row.sender,
+            type=row.type,
+            content=row.content,
+            confidence_score=row.confidence_score,
+            created_at=row.created_at,
+        )
+
+
+class ConversationDetail(ConversationOut):
+    """A conversation with every message."""
+
+    messages: list[MessageOut]
+
+
+class ConversationPage(BaseModel):
+    """One page of conversations, newest first."""
+
+    items: list[ConversationOut]
+    page: int
+    size: int
+    total: int
+
+
+class SendMessage(BaseModel):
+    """A customer message."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"content": "Where is my order #W2378156?"}]},
+    )
+    content: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+    message_type: MessageType = MessageType.TEXT
+
+
+class MessageReply(BaseModel):
+    """The agent's answer to one message."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "message_id": "msg_51c0",
+                    "ai_response": "I can help with that. First, please tell me your email.",
+                    "confidence_score": 0.93,
+                    "processing_time_ms": 41,
+                    "status": "ACTIVE",
+                    "escalated": False,
+                }
+            ]
+        }
+    )
+    message_id: str
+    ai_response: str
+    confidence_score: float
+    processing_time_ms: int
+    status: str
+    escalated: bool
+
+
+class EscalateRequest(BaseModel):
+    """Ask for a human."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(default="requested", max_length=200)
+
+
+class EscalateReply(BaseModel):
+    """Where the conversation stands in the human queue."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"escalated": True, "agent_assigned": None, "estimated_wait_time_minutes": 5}
+            ]
+        }
+    )
+    escalated: bool
+    agent_assigned: str | None
+    estimated_wait_time_minutes: int
+
+
+class FeedbackRequest(BaseModel):
+    """A rating of the conversation."""
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"rating": 5, "comment": "Quick, thanks"}]}
+    )
+    rating: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=2000)
+
+
+class FeedbackReply(BaseModel):
+    """The stored rating."""
+
+    feedback_id: str
+    rating: int
+
+
+class DevLogin(BaseModel):
+    """Development sign-in: any role, any id."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"role": "USER", "user_id": "ava_moore_6020"}]},
+    )
+    role: Role
+    user_id: str = Field(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.@\-]+$")
+
+
+class RefreshRequest(BaseModel):
+    """Exchange a refresh token for a new pair."""
+
+    model_config = ConfigDict(extra="forbid")
+    refresh_token: str = Field(min_length=1, max_length=4096)
+
+
+class TokenPair(BaseModel):
+    """Access (24 h) and refresh (30 d) tokens."""
+
+    access_token: str
+    refresh_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+def build_support_router(
+    service: ConversationService, auth: Authenticator, limits: RateLimits
+) -> APIRouter:
+    """The /api/v1 support routes on this service."""
+    router = APIRouter(prefix="/api/v1")
+
+    async def caller(
+        request: Request,
+        response: Response,
+        authorization: Annotated[str | None, Header(max_length=8192)] = None,
+    ) -> Principal | None:
+        """The verified caller, or None when no Authorization header was sent."""
+        try:
+            token = bearer(authorization)
+            principal = auth.verify(token) if token else None
+        except AuthError as error:
+            raise HTTPException(
+                error.status,
+                {"code": error.code, "message": str(error)},
+                headers={"WWW-Authenticate": "Bearer"},
+            ) from error
+        client = request.client.host if request.client else "unknown"
+        await limits.hit(principal, client, response)
+        return principal
+
+    async def signed_in(principal: Annotated[Principal | None, Depends(caller)]) -> Principal:
+        """The verified caller; 401 without one."""
+        if principal is None:
+            raise HTTPException(
+                401,
+                {"code": "missing_token", "message": "send Authorization: Bearer <token>"},
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return principal
+
+    Caller = Annotated[Principal | None, Depends(caller)]
+    SignedIn = Annotated[Principal, Depends(signed_in)]
+    ConversationId = Annotated[str, _path_id()]
+
+    @router.post(
+        "/support/conversations",
+        status_code=201,
+        tags=["conversations"],
+        summary="Start a conversation (signed in, or anonymous without Authorization)",
+    )
+    async def start(
+        principal: Caller, body: StartConversation | None = None
+    ) -> StartedConversation:
+        body = body or StartConversation()
+        try:
+            row = await service.start(principal, channel=body.channel, subject=body.subject)
+        except PermissionError as error:
+            raise _forbidden(error) from error
+        token = auth.conversation_token(row.id) if row.anonymous else None
+        return StartedConversation(**ConversationOut.of(row).model_dump(), conversation_token=token)
+
+    @router.get(
+        "/support/conversations",
+        tags=["conversations"],
+        summary="My conversations, newest first (agents: assigned to me; admins: all)",
+    )
+    async def list_conversations(
+        principal: SignedIn,
+        page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+        size: Annotated[int, Query(ge=1, le=100)] = 20,
+    ) -> ConversationPage:
+        rows, total = await service.list_for(principal, page=page, size=size)
+        return ConversationPage(
+            items=[ConversationOut.of(r) for r in rows], page=page, size=size, total=total
+        )
+
+    @router.get(
+        "/support/conversations/{conversation_id}",
+        tags=["conversations"],
+        summary="A conversation with its messages",
+        responses={404: {"description": "No such conversation, or not yours"}},
+    )
+    async def get_conversation(
+        principal: SignedIn, conversation_id: ConversationId
+    ) -> ConversationDetail:
+        row = await _get(service, principal, conversation_id)
+        messages = await service.messages(row.id)
+        return ConversationDetail(
+            **ConversationOut.of(row).model_dump(), messages=[MessageOut.of(m) for m in messages]
+        )
+
+    @router.post(
+        "/support/conversations/{conversation_id}/message",
+        tags=["conversations"],
+        summary="Send a customer message; returns the agent's answer",
+        responses={404: {"description": "No such conversation, or not yours"}},
+    )
+    async def send_message(
+        principal: SignedIn, conversation_id: ConversationId, body: SendMessage
+    ) -> MessageReply:
+        try:
+            result = await service.send(
+                principal, conversation_id, body.content, kind=body.message_type
+            )
+        except NotFound as error:
+            raise _not_found() from error
+        except PermissionError as error:
+            raise _forbidden(error) from error
+        except Conflict as error:
+            raise HTTPException(
+                409, {"code": "conversation_closed", "message": str(error)}
+            ) from error
+        return MessageReply(
+            message_id=result.message_id,
+            ai_response=result.ai_response,
+            confidence_score=result.confidence_score,
+            processing_time_ms=result.processing_time_ms,
+            status=result.conversation.status,
+            escalated=result.escalated,
+        )
+
+    @router.post(
+        "/support/conversations/{conversation_id}/escalate",
+        tags=["conversations"],
+        summary="Hand the conversation to a human",
+        responses={404: {"description": "No such conversation, or not yours"}},
+    )
+    async def escalate(
+        principal: SignedIn, conversation_id: ConversationId, body: EscalateRequest | None = None
+    ) -> EscalateReply:
+        reason = (body or EscalateRequest()).reason
+        try:
+            row = await service.escalate(principal, conversation_id, reason=reason)
+        except NotFound as error:
+            raise _not_found() from error
+        except Conflict as error:
+            raise HTTPException(
+                409, {"code": "conversation_closed", "message": str(error)}
+            ) from error
+        return EscalateReply(
+            escalated=True,
+            agent_assigned=row.assigned_agent_id,
+            estimated_wait_time_minutes=0 if row.assigned_agent_id else ESTIMATED_WAIT_MINUTES,
+        )
+
+    @router.post(
+        "/support/conversations/{conversation_id}/resolve",
+        tags=["conversations"],
+        summary="Close the conversation as resolved",
+        responses={404: {"description": "No such conversation, or not yours"}},
+    )
+    async def resolve(principal: SignedIn, conversation_id: ConversationId) -> ConversationOut:
+        try:
+            row = await service.resolve(principal, conversation_id)
+        except NotFound as error:
+            raise _not_found() from error
+        return ConversationOut.of(row)
+
+    @router.post(
+        "/support/conversations/{conversation_id}/feedback",
+        status_code=201,
+        tags=["conversations"],
+        summary="Rate the conversation (1-5)",
+        responses={404: {"description": "No such conversation, or not yours"}},
+    )
+    async def feedback(
+        principal: SignedIn, conversation_id: ConversationId, body: FeedbackRequest
+    ) -> FeedbackReply:
+        try:
+            row = await service.feedback(
+                principal, conversation_id, rating=body.rating, comment=body.comment
+            )
+        except NotFound as error:
+            raise _not_found() from error
+        except PermissionError as error:
+            raise _forbidden(error) from error
+        return FeedbackReply(feedback_id=row.id, rating=row.rating)
+
+    @router.post(
+        "/auth/dev-login",
+        tags=["auth"],
+        summary="Development sign-in (off when SUPPORTGRAPH_DEV_AUTH=0)",
+        responses={404: {"description": "Development sign-in is turned off"}},
+    )
+    async def dev_login(body: DevLogin) -> TokenPair:
+        try:
+            return TokenPair(**auth.issue_pair(body.role, body.user_id))
+        except AuthError as error:
+            raise HTTPException(404, {"code": error.code, "message": str(error)}) from error
+
+    @router.post("/auth/refresh", tags=["auth"], summary="New token pair from a refresh token")
+    async def refresh(body: RefreshRequest) -> TokenPair:
+        try:
+            return TokenPair(**auth.refresh(body.refresh_token))
+        except AuthError as error:
+            raise HTTPException(
+                error.status, {"code": error.code, "message": str(error)}
+            ) from error
+
+    return router
+
+
+def _path_id() -> Any:
+    from fastapi import Path
+
+    return Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")
+
+
+async def _get(service: ConversationService, principal: Principal, cid: str) -> Conversation:
+    try:
+        return await service.get(principal, cid)
+    except NotFound as error:
+        raise _not_found() from error
+
+
+def _not_found() -> HTTPException:
+    return HTTPException(404, {"code": "not_found", "message": "no such conversation"})
+
+
+def _forbidden(error: Exception) -> HTTPException:
+    return HTTPException(403, {"code": "forbidden", "message": str(error)})
