@@ -19,9 +19,11 @@ from supportgraph.api.agent import SIGNED_IN_KEY, SupportAgent
 from supportgraph.api.auth import Authenticator, AuthError, bearer
 from supportgraph.api.conversations import ConversationService, NotFound
 from supportgraph.api.db import platform_engine, upgrade
+from supportgraph.api.events import build_bus
 from supportgraph.api.limits import BodySizeLimit, RateLimits
 from supportgraph.api.locks import build_locks
 from supportgraph.api.routes import build_support_router
+from supportgraph.api.ws import build_ws_router
 from supportgraph.commerce.api import build_router
 from supportgraph.commerce.factory import build_commerce
 from supportgraph.guardrails.pii import install_log_redaction
@@ -82,6 +84,9 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(build_router(commerce, settings.service_token))
     app.include_router(build_support_router(conversations, auth, RateLimits(settings.redis_url)))
+    bus = build_bus(settings.redis_url)
+    frame_cap = settings.max_body_bytes
+    app.include_router(build_ws_router(conversations, auth, bus, max_frame_bytes=frame_cap))
 
     async def owned_thread(config: dict[str, Any], request: Request) -> dict[str, Any]:
         """A LangServe turn runs only on a conversation the caller may continue.

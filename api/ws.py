@@ -1,0 +1,271 @@
+"""The support WebSocket at /api/v1/support/ws: customer turns streamed, live status events.
+
+Client to server: SEND_MESSAGE, ESCALATE, SUBMIT_FEEDBACK, VOICE_TRANSCRIPT (taken as text).
+Server to client: AI_RESPONSE (chunks, then a final message), AGENT_ASSIGNED,
+CONVERSATION_STATUS, SENTIMENT_UPDATE, FEEDBACK_RECORDED, and ERROR with a stable `code`.
+
+The caller authenticates at connect with `Authorization: Bearer …`, or `?token=…` where a
+browser cannot set headers; a conversation is reachable only as `can_access` allows.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from supportgraph.api.auth import Authenticator, AuthError, Principal, bearer
+from supportgraph.api.conversations import Conflict, ConversationService, NotFound
+from supportgraph.api.events import (
+    AI_RESPONSE,
+    CONVERSATION_STATUS,
+    SENTIMENT_UPDATE,
+    EventBus,
+)
+from supportgraph.api.routes import MAX_MESSAGE_CHARS
+from supportgraph.api.tables import MessageType
+
+UNAUTHORIZED_CLOSE = 4401
+"""Close code sent after an ERROR when the connect-time token is missing or invalid."""
+CHUNK_WORDS = 6
+"""Words per AI_RESPONSE chunk of a reply that arrives whole (the embedded responder)."""
+_CHUNK = re.compile(r"\S+\s*")
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: str
+    conversation_id: str = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")
+
+
+class SendMessage(_Event):
+    """SEND_MESSAGE or VOICE_TRANSCRIPT: a customer message."""
+
+    content: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+
+
+class Escalate(_Event):
+    """ESCALATE: ask for a human."""
+
+    reason: str = Field(default="requested", max_length=200)
+
+
+class SubmitFeedback(_Event):
+    """SUBMIT_FEEDBACK: rate the conversation."""
+
+    rating: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=2000)
+
+
+def chunks(text: str, words: int = CHUNK_WORDS) -> list[str]:
+    """Split a reply into chunks of a few words; joined, they give back the reply exactly."""
+    pieces = _CHUNK.findall(text)
+    lead = text[: len(text) - len(text.lstrip())]
+    out = ["".join(pieces[i : i + words]) for i in range(0, len(pieces), words)] or [""]
+    out[0] = lead + out[0]
+    return out
+
+
+def build_ws_router(
+    service: ConversationService, auth: Authenticator, bus: EventBus, *, max_frame_bytes: int
+) -> APIRouter:
+    """The WebSocket route on this service and bus."""
+    router = APIRouter()
+
+    @router.websocket("/api/v1/support/ws")
+    async def support_ws(websocket: WebSocket) -> None:
+        await websocket.accept()
+        try:
+            token = bearer(websocket.headers.get("authorization")) or websocket.query_params.get(
+                "token"
+            )
+            if not token:
+                raise AuthError(
+                    "send Authorization: Bearer <token> or ?token=", code="missing_token"
+                )
+            principal = auth.verify(token)
+        except AuthError as error:
+            await _error(websocket, error.code, str(error))
+            await websocket.close(code=UNAUTHORIZED_CLOSE)
+            return
+        session = _Session(websocket, principal, service, bus)
+        try:
+            while True:
+                frame = await websocket.receive_text()
+                if len(frame.encode()) > max_frame_bytes:
+                    await session.error("payload_too_large", f"over {max_frame_bytes} bytes")
+                    continue
+                await session.handle(frame)
+        except WebSocketDisconnect:
+            pass
+        finally:
+            await session.close()
+
+    return router
+
+
+class _Session:
+    """One connection: its caller, and the conversations it follows."""
+
+    def __init__(
+        self, websocket: WebSocket, principal: Principal, service: ConversationService, bus: Any
+    ) -> None:
+        self.websocket, self.principal, self.service, self.bus = websocket, principal, service, bus
+        self._send_lock = asyncio.Lock()
+        self._followers: dict[str, asyncio.Task[None]] = {}
+
+    async def send(self, event: dict[str, Any]) -> None:
+        async with self._send_lock:
+            await self.websocket.send_json(event)
+
+    async def handle(self, frame: str) -> None:
+        try:
+            raw = json.loads(frame)
+        except json.JSONDecodeError:
+            await self.error("invalid_json", "each frame is one JSON object")
+            return
+        kind = raw.get("type") if isinstance(raw, dict) else None
+        if not isinstance(kind, str):
+            await self.error("invalid_event", "an event needs a string `type`")
+            return
+        if kind.startswith("VOICE_") and kind != "VOICE_TRANSCRIPT":
+            await self.error("voice_unavailable", "no speech adapter is configured; send text")
+            return
+        handler = {
+            "SEND_MESSAGE": self.message,
+            "VOICE_TRANSCRIPT": self.message,
+            "ESCALATE": self.escalate,
+            "SUBMIT_FEEDBACK": self.feedback,
+        }.get(kind)
+        if handler is None:
+            await self.error("unknown_event", f"unknown event type {kind[:40]!r}")
+            return
+        try:
+            await handler(raw)
+        except ValidationError as error:
+            fields = ", ".join(".".join(map(str, e["loc"])) for e in error.errors())
+            await self.error("invalid_event", f"invalid fields: {fields}")
+        except NotFound:
+            await self.error("not_found", "no such conversation", raw)
+        except PermissionError as error:
+            await self.error("forbidden", str(error), raw)
+        except Conflict as error:
+            await self.error("conversation_closed", str(error), raw)
+
+    async def follow(self, conversation_id: str) -> None:
+        """Forward the conversation's bus events to this connection, from now on."""
+        if conversation_id in self._followers:
+            return
+        ready = asyncio.Event()
+
+        async def forward() -> None:
+            async with self.bus.subscribe(conversation_id) as events:
+                ready.set()
+                async for event in events:
+                    await self.send(event)
+
+        self._followers[conversation_id] = asyncio.create_task(forward())
+        await ready.wait()
+
+    async def message(self, raw: dict[str, Any]) -> None:
+        event = SendMessage.model_validate(raw)
+        await self.service.get(self.principal, event.conversation_id)
+        await self.follow(event.conversation_id)
+        kind = (
+            MessageType.VOICE_TRANSCRIPT if event.type == "VOICE_TRANSCRIPT" else MessageType.TEXT
+        )
+        result = await self.service.send(
+            self.principal, event.conversation_id, event.content, kind=kind
+        )
+        cid = event.conversation_id
+        for index, chunk in enumerate(chunks(result.ai_response)):
+            await self.bus.publish(
+                cid,
+                {
+                    "type": AI_RESPONSE,
+                    "conversation_id": cid,
+                    "message_id": result.message_id,
+                    "index": index,
+                    "chunk": chunk,
+                    "final": False,
+                },
+            )
+        await self.bus.publish(
+            cid,
+            {
+                "type": AI_RESPONSE,
+                "conversation_id": cid,
+                "message_id": result.message_id,
+                "final": True,
+                "content": result.ai_response,
+                "confidence_score": result.confidence_score,
+                "processing_time_ms": result.processing_time_ms,
+            },
+        )
+        await self.bus.publish(
+            cid, {"type": SENTIMENT_UPDATE, "conversation_id": cid, "sentiment": result.sentiment}
+        )
+        if result.escalated:
+            await self.status(result.conversation)
+
+    async def escalate(self, raw: dict[str, Any]) -> None:
+        event = Escalate.model_validate(raw)
+        await self.follow(event.conversation_id)
+        row = await self.service.escalate(
+            self.principal, event.conversation_id, reason=event.reason
+        )
+        await self.status(row)
+
+    async def feedback(self, raw: dict[str, Any]) -> None:
+        event = SubmitFeedback.model_validate(raw)
+        row = await self.service.feedback(
+            self.principal, event.conversation_id, rating=event.rating, comment=event.comment
+        )
+        await self.send(
+            {
+                "type": "FEEDBACK_RECORDED",
+                "conversation_id": event.conversation_id,
+                "feedback_id": row.id,
+                "rating": row.rating,
+            }
+        )
+
+    async def status(self, row: Any) -> None:
+        await self.bus.publish(
+            row.id,
+            {
+                "type": CONVERSATION_STATUS,
+                "conversation_id": row.id,
+                "status": str(row.status),
+                "priority": str(row.priority),
+                "assigned_agent_id": row.assigned_agent_id,
+            },
+        )
+
+    async def error(self, code: str, message: str, raw: dict[str, Any] | None = None) -> None:
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+            await self.send(_error_event(code, message, (raw or {}).get("conversation_id")))
+
+    async def close(self) -> None:
+        for task in self._followers.values():
+            task.cancel()
+        for task in self._followers.values():
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+
+def _error_event(code: str, message: str, conversation_id: Any = None) -> dict[str, Any]:
+    event: dict[str, Any] = {"type": "ERROR", "code": code, "message": message}
+    if isinstance(conversation_id, str):
+        event["conversation_id"] = conversation_id[:40]
+    return event
+
+
+async def _error(websocket: WebSocket, code: str, message: str) -> None:
+    with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+        await websocket.send_json(_error_event(code, message))
