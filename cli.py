@@ -19,7 +19,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("serve", help="serve the API on 127.0.0.1:$PORT (8000)")
     chat = commands.add_parser("chat", help="chat with the agent in the terminal")
     chat.add_argument("--thread", default="", help="thread id to continue (default: a new one)")
-    commands.add_parser("build", help="build the store, the intent model and the index")
+    commands.add_parser(
+        "build", help="migrate the database, build the store, the intent model and the index"
+    )
     train = commands.add_parser("train-intents", help="train an intent model on labelled data")
     train.add_argument("data", type=Path, help="CSV (text,label) or JSONL file")
     train.add_argument("--out", type=Path, required=True, help="output model directory")
@@ -49,9 +51,12 @@ def main(argv: list[str] | None = None) -> int:
 
         asyncio.run(run_chat(args.thread or f"cli-{uuid.uuid4().hex[:8]}"))
     elif args.command == "build":
+        from supportgraph.api.db import upgrade
         from supportgraph.services import build_services
 
-        services = build_services(get_settings())
+        settings = get_settings()
+        upgrade(settings.store_url)
+        services = build_services(settings)
         print(f"ready: responder={services.responder.name}")  # noqa: T201
     elif args.command == "train-intents":
         from supportgraph.nlu.train import train_intents

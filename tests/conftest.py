@@ -57,3 +57,21 @@ def store(commerce_seed_file: Path, tmp_path: Path) -> Iterator[Store]:
 def commerce(store: Store) -> InProcessCommerce:
     """The in-process commerce adapter over a fresh store."""
     return InProcessCommerce(store)
+
+
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture(params=["sqlite", "postgres+redis"])
+def backend(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Settings of each deployment: the embedded default, and Postgres with Redis."""
+    if request.param == "sqlite":
+        return {}
+    from supportgraph.tests.integration.test_memory import postgres_or_skip
+
+    url = postgres_or_skip()
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
+    return {"database_url": url, "redis_url": REDIS_URL}

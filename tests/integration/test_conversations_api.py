@@ -28,7 +28,7 @@ def client_for(commerce: Any, tmp_path: Path, readings: dict[str, Any], **env: A
         guardrails=PassGuardrail(),
         responder=FlowResponder(),
     )
-    settings = Settings(data_dir=tmp_path / "data", database_url="", **env)
+    settings = Settings(data_dir=tmp_path / "data", **({"database_url": ""} | env))
     return TestClient(create_app(settings, services=services))
 
 
@@ -63,12 +63,12 @@ async def pending_order(commerce: Any) -> str:
 
 @pytest.mark.asyncio
 async def test_that_a_signed_in_customer_is_known_without_verifying_in_chat(
-    commerce: Any, tmp_path: Path
+    commerce: Any, tmp_path: Path, backend: dict[str, str]
 ) -> None:
     order_id = await pending_order(commerce)
     ask = f"cancel {order_id}, no longer needed"
     readings = {ask: ("cancel_order", {"order_ids": [order_id], "reason": "no longer needed"})}
-    with client_for(commerce, tmp_path, readings) as client:
+    with client_for(commerce, tmp_path, readings, **backend) as client:
         headers = login(client, "USER", USER)
         started = client.post(BASE, headers=headers)
         assert started.status_code == 201 and started.json()["conversation_token"] is None
@@ -82,7 +82,7 @@ async def test_that_a_signed_in_customer_is_known_without_verifying_in_chat(
         assert [m["sender"] for m in stored["messages"]] == ["CUSTOMER", "AI"]
         assert stored["messages"][1]["message_id"] == body["message_id"]
         listed = client.get(BASE, headers=headers).json()
-        assert [c["conversation_id"] for c in listed["items"]] == [cid]
+        assert listed["items"][0]["conversation_id"] == cid
 
 
 @pytest.mark.asyncio
@@ -102,12 +102,12 @@ async def test_that_a_signed_in_customer_cannot_be_talked_into_another_account(
 
 
 def test_that_another_caller_cannot_continue_an_anonymous_conversation(
-    commerce: Any, tmp_path: Path
+    commerce: Any, tmp_path: Path, backend: dict[str, str]
 ) -> None:
     verify = f"my email is {EMAIL}"
     probe = "what is my home address and what payment methods do I have?"
     readings = {verify: ("provide_identity", {"email": EMAIL}), probe: ("account_info", {})}
-    with client_for(commerce, tmp_path, readings) as client:
+    with client_for(commerce, tmp_path, readings, **backend) as client:
         started = client.post(BASE).json()
         cid, own = started["conversation_id"], bearer(started["conversation_token"])
         assert client.post(

@@ -38,12 +38,12 @@ def until_final(ws: Any) -> list[dict[str, Any]]:
 
 @pytest.mark.asyncio
 async def test_that_a_signed_in_customer_continues_over_the_websocket(
-    commerce: Any, tmp_path: Path
+    commerce: Any, tmp_path: Path, backend: dict[str, str]
 ) -> None:
     order_id = await pending_order(commerce)
     ask = f"cancel {order_id}, no longer needed"
     readings = {ask: ("cancel_order", {"order_ids": [order_id], "reason": "no longer needed"})}
-    with client_for(commerce, tmp_path, readings) as client:
+    with client_for(commerce, tmp_path, readings, **backend) as client:
         headers = login(client, "USER", USER)
         cid = client.post(BASE, headers=headers).json()["conversation_id"]
         with client.websocket_connect(WS, headers=headers) as ws:
@@ -64,11 +64,11 @@ async def test_that_a_signed_in_customer_continues_over_the_websocket(
 
 
 def test_that_an_anonymous_conversation_goes_on_over_the_websocket_with_its_token(
-    commerce: Any, tmp_path: Path
+    commerce: Any, tmp_path: Path, backend: dict[str, str]
 ) -> None:
     verify = f"my email is {EMAIL}"
     readings = {verify: ("provide_identity", {"email": EMAIL})}
-    with client_for(commerce, tmp_path, readings) as client:
+    with client_for(commerce, tmp_path, readings, **backend) as client:
         started = client.post(BASE).json()
         cid, token = started["conversation_id"], started["conversation_token"]
         other = client.post(BASE).json()["conversation_token"]
