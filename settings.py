@@ -85,11 +85,6 @@ class Settings:
     jwt_audience: str = field(default_factory=lambda: _env("SUPPORTGRAPH_JWT_AUDIENCE"))
     """Required `aud` of identity-provider tokens; empty means not checked."""
 
-    max_message_chars: int = field(
-        default_factory=lambda: int(_env("SUPPORTGRAPH_MAX_MESSAGE_CHARS", "4000"))
-    )
-    """Longest customer message accepted; longer ones get a 413 before any work is done."""
-
     max_body_bytes: int = field(
         default_factory=lambda: int(_env("SUPPORTGRAPH_MAX_BODY_BYTES", "65536"))
     )

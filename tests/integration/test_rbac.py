@@ -232,7 +232,7 @@ def _bearer(token: str) -> dict[str, str]:
 
 def _insert(engine: Engine, **fields: Any) -> str:
     row = Conversation(id=new_id("conv"), **fields)
-    with Session(engine) as session:
+    with Session(engine, expire_on_commit=False) as session:
         session.add(row)
         session.commit()
     return row.id
