@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -182,3 +183,59 @@ def test_that_a_customer_over_the_rate_limit_gets_429_with_retry_after(
         assert statuses[:100] == [200] * 100
         limited = client.get(BASE, headers=headers)
         assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
+
+
+class _HeldNLU(ScriptedNLU):
+    """Understands "hold on" only once the test lets it go, like a very slow message."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+        self.started, self.release = threading.Event(), threading.Event()
+
+    def understand(self, text: str) -> Any:
+        if text == "hold on":
+            self.started.set()
+            assert self.release.wait(30), "the turn was never released"
+        return super().understand(text)
+
+
+def test_that_a_slow_turn_leaves_health_and_other_conversations_answering(
+    commerce: Any, tmp_path: Path
+) -> None:
+    nlu = _HeldNLU()
+    services = Services(
+        commerce=commerce,
+        knowledge=EmptyKnowledge(),
+        nlu=nlu,
+        guardrails=PassGuardrail(),
+        responder=FlowResponder(),
+    )
+    settings = Settings(data_dir=tmp_path / "data", database_url="")
+    with TestClient(create_app(settings, services=services)) as client:
+        slow, fast = (client.post(BASE).json() for _ in range(2))
+        results: dict[str, int] = {}
+
+        def send_slow() -> None:
+            response = client.post(
+                f"{BASE}/{slow['conversation_id']}/message",
+                json={"content": "hold on"},
+                headers=bearer(slow["conversation_token"]),
+            )
+            results["slow"] = response.status_code
+
+        worker = threading.Thread(target=send_slow)
+        worker.start()
+        try:
+            assert nlu.started.wait(30), "the slow turn never started"
+            # The slow turn holds a worker thread, not the event loop: the server still answers.
+            assert client.get("/health").status_code == 200
+            other = client.post(
+                f"{BASE}/{fast['conversation_id']}/message",
+                json={"content": "hello"},
+                headers=bearer(fast["conversation_token"]),
+            )
+            assert other.status_code == 200 and "slow" not in results
+        finally:
+            nlu.release.set()
+            worker.join(30)
+        assert results["slow"] == 200

@@ -1,0 +1,152 @@
+"""Property-based fuzzing of the support and auth operations from the app's OpenAPI schema.
+
+Schemathesis generates requests from `/openapi.json` for every `/api/v1/support/*` and
+`/api/v1/auth/*` operation; none may answer with a server error. Part of the calls carry a
+real bearer token (ADMIN, a signed-in customer, or an anonymous conversation token) and a
+real conversation id, so generated bodies reach the handlers rather than stopping at 401/404.
+"""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.schemas import OpenApiSchema
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from supportgraph.api.auth import Authenticator, Role
+from supportgraph.api.conversations import new_id
+from supportgraph.api.db import platform_engine
+from supportgraph.api.tables import Conversation
+from supportgraph.commerce.local import InProcessCommerce
+from supportgraph.commerce.store import Store
+from supportgraph.graph.responders.flow import FlowResponder
+from supportgraph.server import create_app
+from supportgraph.services import Services
+from supportgraph.settings import Settings
+from supportgraph.tests.fakes import EmptyKnowledge, PassGuardrail, ScriptedNLU
+
+OPERATIONS = r"^/api/v1/(support|auth)/"
+CALLERS = ("generated", "admin", "customer", "anonymous")
+"""Whose token a call carries; `generated` keeps whatever the fuzzer made of the header."""
+
+
+@dataclass
+class App:
+    """The running app, its database and its token issuer."""
+
+    app: Any
+    client: TestClient
+    engine: Engine
+    auth: Authenticator
+
+
+@pytest.fixture(scope="module")
+def running(commerce_seed_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
+    root = tmp_path_factory.mktemp("fuzz")
+    shutil.copy(commerce_seed_file, root / "commerce.db")
+    store = Store(f"sqlite:///{root / 'commerce.db'}")
+    services = Services(
+        commerce=InProcessCommerce(store),
+        knowledge=EmptyKnowledge(),
+        nlu=ScriptedNLU({}),
+        guardrails=PassGuardrail(),
+        responder=FlowResponder(),
+    )
+    settings_ = Settings(data_dir=root / "data", database_url="")
+    app = create_app(settings_, services=services)
+    with TestClient(app) as client:
+        engine = platform_engine(settings_.store_url)
+        yield App(app=app, client=client, engine=engine, auth=Authenticator(settings_))
+        engine.dispose()
+    store.dispose()
+
+
+@pytest.fixture(scope="module")
+def api_schema(running: App) -> OpenApiSchema:
+    schema = schemathesis.openapi.from_asgi("/openapi.json", running.app)
+    included = schema.include(path_regex=OPERATIONS)
+    assert isinstance(included, OpenApiSchema)
+    return included
+
+
+fuzz = schemathesis.pytest.from_fixture("api_schema")
+
+
+def _conversation(engine: Engine, owner: str | None) -> str:
+    row = Conversation(id=new_id("conv"), owner_id=owner, customer_id=owner, anonymous=not owner)
+    with Session(engine, expire_on_commit=False) as session:
+        session.add(row)
+        session.commit()
+    return row.id
+
+
+def _authorize(running: App, case: Any, caller: str, real_id: bool) -> None:
+    """Give the call a real token, and a conversation that token may use, as drawn."""
+    if caller == "generated":
+        return
+    customer = f"fuzz_{uuid.uuid4().hex[:12]}"
+    cid = _conversation(running.engine, None if caller == "anonymous" else customer)
+    if caller == "anonymous":
+        token = running.auth.conversation_token(cid)
+    elif caller == "customer":
+        token = running.auth.issue(Role.USER, customer)
+    else:
+        token = running.auth.issue(Role.ADMIN, "fuzz_admin")
+    for name in [n for n in case.headers if n.lower() == "authorization"]:
+        del case.headers[name]
+    case.headers["Authorization"] = f"Bearer {token}"
+    if real_id and "conversation_id" in (case.path_parameters or {}):
+        case.path_parameters["conversation_id"] = cid
+
+
+def _send(client: TestClient, case: Any) -> Any:
+    """Send the generated request through the app's own client (its lifespan is running)."""
+    kwargs = case.as_transport_kwargs(base_url="http://testserver")
+    request: dict[str, Any] = {
+        key: kwargs[key] for key in ("headers", "params", "json") if kwargs.get(key) is not None
+    }
+    data = kwargs.get("data")
+    if isinstance(data, str | bytes):
+        request["content"] = data
+    elif data is not None:
+        request["data"] = data
+    return client.request(kwargs["method"], kwargs["url"], **request)
+
+
+@fuzz.given(caller=st.sampled_from(CALLERS), real_id=st.booleans())
+@fuzz.parametrize()
+@settings(
+    max_examples=25,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_that_no_generated_request_gets_a_server_error(
+    case: Any, running: App, caller: str, real_id: bool
+) -> None:
+    _authorize(running, case, caller, real_id)
+    response = _send(running.client, case)
+    case.validate_response(response, checks=[not_a_server_error])
+    assert response.status_code < 500, response.text
+
+
+def test_that_the_fuzzed_operations_are_the_support_and_auth_ones(
+    api_schema: OpenApiSchema,
+) -> None:
+    paths = {op.ok().path for op in api_schema.get_all_operations()}
+    assert "/api/v1/support/conversations/{conversation_id}/message" in paths
+    assert "/api/v1/auth/dev-login" in paths
+    assert all(path.startswith(("/api/v1/support/", "/api/v1/auth/")) for path in paths)
