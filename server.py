@@ -23,6 +23,7 @@ from supportgraph.api.events import build_bus
 from supportgraph.api.limits import BodySizeLimit, RateLimits
 from supportgraph.api.locks import build_locks
 from supportgraph.api.routes import build_support_router
+from supportgraph.api.speech import build_speech
 from supportgraph.api.ws import build_ws_router
 from supportgraph.commerce.api import build_router
 from supportgraph.commerce.factory import build_commerce
@@ -86,7 +87,11 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     app.include_router(build_support_router(conversations, auth, RateLimits(settings.redis_url)))
     bus = build_bus(settings.redis_url)
     frame_cap = settings.max_body_bytes
-    app.include_router(build_ws_router(conversations, auth, bus, max_frame_bytes=frame_cap))
+    app.include_router(
+        build_ws_router(
+            conversations, auth, bus, max_frame_bytes=frame_cap, speech=build_speech(settings)
+        )
+    )
 
     async def owned_thread(config: dict[str, Any], request: Request) -> dict[str, Any]:
         """A LangServe turn runs only on a conversation the caller may continue.

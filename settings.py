@@ -85,6 +85,17 @@ class Settings:
     jwt_audience: str = field(default_factory=lambda: _env("SUPPORTGRAPH_JWT_AUDIENCE"))
     """Required `aud` of identity-provider tokens; empty means not checked."""
 
+    speech_model: str = field(default_factory=lambda: _env("SUPPORTGRAPH_SPEECH_MODEL"))
+    """Transcription model for voice messages (e.g. `whisper-1`); empty means voice is off."""
+
+    speech_base_url: str = field(default_factory=lambda: _env("SUPPORTGRAPH_SPEECH_BASE_URL"))
+    """OpenAI-compatible endpoint of the speech model; empty means `OPENAI_BASE_URL`."""
+
+    speech_api_key: str = field(
+        default_factory=lambda: _env("SUPPORTGRAPH_SPEECH_API_KEY"), repr=False
+    )
+    """Key of the speech endpoint; empty means `OPENAI_API_KEY`."""
+
     max_body_bytes: int = field(
         default_factory=lambda: int(_env("SUPPORTGRAPH_MAX_BODY_BYTES", "65536"))
     )

@@ -1,6 +1,7 @@
 """The support WebSocket at /api/v1/support/ws: customer turns streamed, live status events.
 
-Client to server: SEND_MESSAGE, ESCALATE, SUBMIT_FEEDBACK, VOICE_TRANSCRIPT (taken as text).
+Client to server: SEND_MESSAGE, ESCALATE, SUBMIT_FEEDBACK, VOICE_TRANSCRIPT (taken as text),
+and VOICE_AUDIO when a speech adapter is configured (answered with its VOICE_TRANSCRIPT).
 Server to client: AI_RESPONSE (chunks, then a final message), AGENT_ASSIGNED,
 CONVERSATION_STATUS, SENTIMENT_UPDATE, FEEDBACK_RECORDED, and ERROR with a stable `code`.
 
@@ -11,6 +12,8 @@ browser cannot set headers; a conversation is reachable only as `can_access` all
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import json
 import re
@@ -28,6 +31,7 @@ from supportgraph.api.events import (
     EventBus,
 )
 from supportgraph.api.routes import MAX_MESSAGE_CHARS
+from supportgraph.api.speech import SpeechToText
 from supportgraph.api.tables import MessageType
 
 UNAUTHORIZED_CLOSE = 4401
@@ -35,6 +39,8 @@ UNAUTHORIZED_CLOSE = 4401
 CHUNK_WORDS = 6
 """Words per AI_RESPONSE chunk of a reply that arrives whole (the embedded responder)."""
 _CHUNK = re.compile(r"\S+\s*")
+MAX_AUDIO_BASE64 = 48_000
+"""Base64 characters of one VOICE_AUDIO frame; the frame cap bounds it as well."""
 
 
 class _Event(BaseModel):
@@ -47,6 +53,13 @@ class SendMessage(_Event):
     """SEND_MESSAGE or VOICE_TRANSCRIPT: a customer message."""
 
     content: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+
+
+class VoiceAudio(_Event):
+    """VOICE_AUDIO: a recorded customer message, base64-encoded, for the speech adapter."""
+
+    audio: str = Field(min_length=1, max_length=MAX_AUDIO_BASE64)
+    format: str = Field(default="webm", max_length=8)
 
 
 class Escalate(_Event):
@@ -72,9 +85,14 @@ def chunks(text: str, words: int = CHUNK_WORDS) -> list[str]:
 
 
 def build_ws_router(
-    service: ConversationService, auth: Authenticator, bus: EventBus, *, max_frame_bytes: int
+    service: ConversationService,
+    auth: Authenticator,
+    bus: EventBus,
+    *,
+    max_frame_bytes: int,
+    speech: SpeechToText | None = None,
 ) -> APIRouter:
-    """The WebSocket route on this service and bus."""
+    """The WebSocket route on this service and bus, with voice when a speech adapter is given."""
     router = APIRouter()
 
     @router.websocket("/api/v1/support/ws")
@@ -93,7 +111,7 @@ def build_ws_router(
             await _error(websocket, error.code, str(error))
             await websocket.close(code=UNAUTHORIZED_CLOSE)
             return
-        session = _Session(websocket, principal, service, bus)
+        session = _Session(websocket, principal, service, bus, speech)
         try:
             while True:
                 frame = await websocket.receive_text()
@@ -113,9 +131,15 @@ class _Session:
     """One connection: its caller, and the conversations it follows."""
 
     def __init__(
-        self, websocket: WebSocket, principal: Principal, service: ConversationService, bus: Any
+        self,
+        websocket: WebSocket,
+        principal: Principal,
+        service: ConversationService,
+        bus: Any,
+        speech: SpeechToText | None,
     ) -> None:
         self.websocket, self.principal, self.service, self.bus = websocket, principal, service, bus
+        self.speech = speech
         self._send_lock = asyncio.Lock()
         self._followers: dict[str, asyncio.Task[None]] = {}
 
@@ -133,12 +157,13 @@ class _Session:
         if not isinstance(kind, str):
             await self.error("invalid_event", "an event needs a string `type`")
             return
-        if kind.startswith("VOICE_") and kind != "VOICE_TRANSCRIPT":
+        if kind.startswith("VOICE_") and kind != "VOICE_TRANSCRIPT" and self.speech is None:
             await self.error("voice_unavailable", "no speech adapter is configured; send text")
             return
         handler = {
             "SEND_MESSAGE": self.message,
             "VOICE_TRANSCRIPT": self.message,
+            "VOICE_AUDIO": self.voice,
             "ESCALATE": self.escalate,
             "SUBMIT_FEEDBACK": self.feedback,
         }.get(kind)
@@ -212,6 +237,35 @@ class _Session:
         )
         if result.escalated:
             await self.status(result.conversation)
+
+    async def voice(self, raw: dict[str, Any]) -> None:
+        event = VoiceAudio.model_validate(raw)
+        await self.service.get(self.principal, event.conversation_id)
+        try:
+            audio = base64.b64decode(event.audio, validate=True)
+        except binascii.Error:
+            await self.error("invalid_event", "audio must be base64", raw)
+            return
+        if self.speech is None:
+            await self.error("voice_unavailable", "no speech adapter is configured; send text", raw)
+            return
+        try:
+            text = await self.speech.transcribe(audio, audio_format=event.format)
+        except ValueError as error:
+            await self.error("invalid_event", str(error), raw)
+            return
+        except Exception:
+            await self.error("voice_failed", "the speech service could not transcribe it", raw)
+            return
+        if not text:
+            await self.error("voice_empty", "no words were recognised", raw)
+            return
+        await self.send(
+            {"type": "VOICE_TRANSCRIPT", "conversation_id": event.conversation_id, "content": text}
+        )
+        await self.message(
+            {"type": "VOICE_TRANSCRIPT", "conversation_id": event.conversation_id, "content": text}
+        )
 
     async def escalate(self, raw: dict[str, Any]) -> None:
         event = Escalate.model_validate(raw)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import socket
 import uuid
 from pathlib import Path
@@ -153,3 +154,63 @@ async def test_that_events_cross_processes_through_redis() -> None:
     finally:
         await publisher.aclose()
         await subscriber.aclose()
+
+
+def test_that_voice_audio_is_transcribed_when_a_speech_model_is_configured(
+    commerce: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    heard: list[tuple[bytes, str]] = []
+
+    async def transcribe(self: Any, audio: bytes, *, audio_format: str) -> str:
+        heard.append((audio, audio_format))
+        return "where is my order"
+
+    monkeypatch.setattr("supportgraph.api.speech.OpenAITranscription.transcribe", transcribe)
+    with client_for(commerce, tmp_path, {}, speech_model="whisper-1") as client:
+        started = client.post(BASE).json()
+        cid, token = started["conversation_id"], started["conversation_token"]
+        with client.websocket_connect(WS, headers=bearer(token)) as ws:
+            audio = base64.b64encode(b"RIFF....WAVE").decode()
+            ws.send_json({"type": "VOICE_AUDIO", "conversation_id": cid, "audio": audio})
+            transcript = ws.receive_json()
+            assert transcript == {
+                "type": "VOICE_TRANSCRIPT",
+                "conversation_id": cid,
+                "content": "where is my order",
+            }
+            assert until_final(ws)[-1]["final"] is True
+            assert ws.receive_json()["type"] == "SENTIMENT_UPDATE"
+            ws.send_json({"type": "VOICE_AUDIO", "conversation_id": cid, "audio": "%%%"})
+            assert ws.receive_json()["code"] == "invalid_event"
+        assert heard == [(b"RIFF....WAVE", "webm")]
+        stored = client.get(f"{BASE}/{cid}", headers=bearer(token)).json()["messages"]
+        assert (stored[0]["type"], stored[0]["content"]) == (
+            "VOICE_TRANSCRIPT",
+            "where is my order",
+        )
+
+
+@pytest.mark.asyncio
+async def test_that_the_transcription_adapter_posts_to_an_openai_compatible_endpoint() -> None:
+    import httpx
+    from openai import AsyncOpenAI
+
+    from supportgraph.api.speech import OpenAITranscription
+
+    seen: list[httpx.Request] = []
+
+    def endpoint(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"text": " cancel my order "})
+
+    client = AsyncOpenAI(
+        base_url="http://127.0.0.1:9/v1",
+        api_key="k",
+        http_client=httpx.AsyncClient(transport=httpx.MockTransport(endpoint)),
+    )
+    adapter = OpenAITranscription("whisper-1", client=client)
+    assert await adapter.transcribe(b"OggS", audio_format="ogg") == "cancel my order"
+    assert seen[0].url.path == "/v1/audio/transcriptions"
+    assert b"whisper-1" in seen[0].content and b"speech.ogg" in seen[0].content
+    with pytest.raises(ValueError):
+        await adapter.transcribe(b"x", audio_format="exe")
