@@ -24,6 +24,7 @@ from supportgraph.api.limits import BodySizeLimit, RateLimits
 from supportgraph.api.locks import build_locks
 from supportgraph.api.routes import build_support_router
 from supportgraph.api.speech import build_speech
+from supportgraph.api.tables import ConversationStatus
 from supportgraph.api.ws import build_ws_router
 from supportgraph.commerce.api import build_router
 from supportgraph.commerce.factory import build_commerce
@@ -129,6 +130,14 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
             ) from error
         if not (principal.anonymous or principal.user_id):
             raise HTTPException(403, {"code": "forbidden", "message": "customers only"})
+        if conversation.status != ConversationStatus.ACTIVE:
+            raise HTTPException(
+                409,
+                {
+                    "code": "conversation_closed",
+                    "message": f"the conversation is {str(conversation.status).lower()}",
+                },
+            )
         if conversation.owner_id:
             configurable[SIGNED_IN_KEY] = conversation.owner_id
         return {**config, "configurable": configurable}

@@ -181,12 +181,8 @@ EXPECTED_LIST: dict[str, tuple[int, frozenset[str]]] = {
 }
 # fmt: on
 
-KNOWN_GAPS = {
-    ("invoke", "user_owner", "queued"): "a LangServe turn is not refused once escalated",
-    ("invoke", "user_owner", "assigned"): "a LangServe turn is not refused once assigned",
-}
-"""Cells where the LangServe ownership check (server.py `owned_thread`) does not yet apply
-the REST rule that only an ACTIVE conversation takes an AI turn."""
+KNOWN_GAPS: dict[tuple[str, str, str], str] = {}
+"""Cells where behaviour is known to differ from the table, each with its reason."""
 
 
 @dataclass
@@ -330,7 +326,12 @@ def _cells() -> Iterator[Any]:
                 gap = KNOWN_GAPS.get((endpoint, caller, target))
                 marks = [pytest.mark.xfail(reason=gap, strict=True)] if gap else []
                 yield pytest.param(
-                    endpoint, caller, target, status, id=f"{endpoint}-{caller}-{target}", marks=marks
+                    endpoint,
+                    caller,
+                    target,
+                    status,
+                    id=f"{endpoint}-{caller}-{target}",
+                    marks=marks,
                 )
 
 
@@ -417,7 +418,9 @@ def test_what_each_caller_lists(world: World, scene: Scene, caller: str) -> None
     if caller == "anon_this":
         assert listed == {scene.conversations["anonymous"]}
     if caller == "user_other" or caller.startswith("anon"):
-        assert not any(cid in listed for target, cid in scene.conversations.items() if target != "anonymous")
+        assert not any(
+            cid in listed for target, cid in scene.conversations.items() if target != "anonymous"
+        )
 
 
 def test_that_another_customers_conversation_looks_like_no_conversation(
