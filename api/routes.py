@@ -99,6 +99,21 @@ class StartedConversation(ConversationOut):
 class MessageOut(BaseModel):
     """One stored message."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "message_id": "msg_51c0",
+                    "sender": "AI",
+                    "type": "TEXT",
+                    "content": "Order #W2378156 is pending.",
+                    "confidence_score": 0.93,
+                    "created_at": "2026-12-01T10:00:02Z",
+                }
+            ]
+        }
+    )
+
     message_id: str
     sender: str
     type: str
@@ -127,6 +142,10 @@ class ConversationDetail(ConversationOut):
 
 class ConversationPage(BaseModel):
     """One page of conversations, newest first."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"items": [], "page": 1, "size": 20, "total": 0}]}
+    )
 
     items: list[ConversationOut]
     page: int
@@ -205,6 +224,10 @@ class FeedbackRequest(BaseModel):
 class FeedbackReply(BaseModel):
     """The stored rating."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"feedback_id": "fb_7a2e", "rating": 5}]}
+    )
+
     feedback_id: str
     rating: int
 
@@ -229,6 +252,19 @@ class RefreshRequest(BaseModel):
 
 class TokenPair(BaseModel):
     """Access (24 h) and refresh (30 d) tokens."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "access_token": "eyJhbGciOiJIUzI1NiJ9.…",
+                    "refresh_token": "eyJhbGciOiJIUzI1NiJ9.…",
+                    "token_type": "bearer",
+                    "expires_in": 86400,
+                }
+            ]
+        }
+    )
 
     access_token: str
     refresh_token: str
