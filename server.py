@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     auth = Authenticator(settings)
     engine = platform_engine(settings.store_url)
     conversations = ConversationService(engine, agent)
+    agent.recorder = conversations.record_turn
     readiness: dict[str, Any] = {"ready": False, "error": None}
 
     @asynccontextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from langchain_core.messages import (
@@ -60,6 +61,8 @@ class SupportAgent:
         """
         self.graph = graph
         self.locks = locks or InProcessLocks()
+        self.recorder: Any = None
+        """Stores each served (LangServe) turn: `await recorder(thread_id, text, state, ms)`."""
 
     async def turn(
         self,
@@ -115,7 +118,15 @@ class SupportAgent:
         async def served_turn(
             payload: dict[str, Any] | SupportInput, config: RunnableConfig
         ) -> dict[str, Any]:
+            start = time.perf_counter()
             state = await self.turn(payload, config)
+            if self.recorder is not None:
+                thread_id = str((config.get("configurable") or {}).get("thread_id"))
+                text = next(
+                    m.text for m in reversed(_messages(payload)) if isinstance(m, HumanMessage)
+                )
+                elapsed = int((time.perf_counter() - start) * 1000)
+                await self.recorder(thread_id, text, state, elapsed)
             return {key: state[key] for key in SupportOutput.model_fields}
 
         return _ThreadedLambda(served_turn, name="support").with_types(

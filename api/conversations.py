@@ -207,12 +207,30 @@ class ConversationService:
             {"configurable": {"thread_id": conversation.id}},
             signed_in_user_id=conversation.owner_id,
         )
+        elapsed = int((time.perf_counter() - start) * 1000)
+        return await self._answer(conversation.id, state, elapsed)
+
+    async def record_turn(
+        self, conversation_id: str, text: str, state: dict[str, Any], elapsed_ms: int
+    ) -> TurnResult:
+        """Store a turn that ran elsewhere (LangServe): the customer's message and the answer."""
+        customer_message = Message(
+            id=new_id("msg"),
+            conversation_id=conversation_id,
+            sender=Sender.CUSTOMER,
+            type=MessageType.TEXT,
+            content=text,
+        )
+        await self._db(self._add, [customer_message], None)
+        return await self._answer(conversation_id, state, elapsed_ms)
+
+    async def _answer(self, cid: str, state: dict[str, Any], elapsed: int) -> TurnResult:
+        """Store the agent's answer and what the turn changed about the conversation."""
         reply = last_reply(state["messages"])
         confidence = round(float(state.get("confidence") or 0.0), 4)
-        elapsed = int((time.perf_counter() - start) * 1000)
         answer = Message(
             id=new_id("msg"),
-            conversation_id=conversation.id,
+            conversation_id=cid,
             sender=Sender.AI,
             type=MessageType.TEXT,
             content=reply,
@@ -230,7 +248,7 @@ class ConversationService:
             changes["priority"] = _ESCALATION_PRIORITY.get(
                 str(escalation.get("reason")), Priority.MEDIUM
             )
-        updated = await self._db(self._add, [answer], (conversation.id, changes))
+        updated = await self._db(self._add, [answer], (cid, changes))
         return TurnResult(
             conversation=updated,
             message_id=answer.id,

@@ -123,9 +123,15 @@ def test_that_another_caller_cannot_continue_an_anonymous_conversation(
             served = invoke(client, cid, probe, headers)
             assert served.status_code == status, served.text
             assert "payment" not in served.text.lower() or served.status_code >= 400
+        stored = client.get(f"{BASE}/{cid}", headers=own).json()["messages"]
+        assert [m["sender"] for m in stored] == ["CUSTOMER", "AI"]
         garbage = bearer("not-a-token")
         assert client.get(f"{BASE}/{cid}", headers=garbage).status_code == 401
         assert invoke(client, cid, probe, own).status_code == 200
+        # A LangServe turn is stored like a REST one.
+        stored = client.get(f"{BASE}/{cid}", headers=own).json()["messages"]
+        assert [m["sender"] for m in stored] == ["CUSTOMER", "AI"] * 2
+        assert stored[2]["content"] == probe
 
 
 def test_that_a_thread_id_the_server_never_issued_is_refused(commerce: Any, tmp_path: Path) -> None:
