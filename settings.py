@@ -105,7 +105,7 @@ class Settings:
     def store_url(self) -> str:
         """SQLAlchemy URL of the commerce store."""
         if self.database_url:
-            return _sqlalchemy_url(self.database_url)
+            return sqlalchemy_url(self.database_url)
         return f"sqlite:///{(self.data_dir / 'store.db').resolve()}"
 
     @property
@@ -129,7 +129,7 @@ class Settings:
         return Path(self.models_path) if self.models_path else self.data_dir / "models"
 
 
-def _sqlalchemy_url(url: str) -> str:
+def sqlalchemy_url(url: str) -> str:
     """Make a plain `postgresql://` URL use the psycopg 3 driver."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):

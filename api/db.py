@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool, StaticPool
 
 from supportgraph.api.tables import PLATFORM_TABLES
+from supportgraph.settings import sqlalchemy_url
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 """The Alembic script directory shipped inside the package."""
@@ -81,7 +82,7 @@ def alembic_config(url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     # The Config is a ConfigParser: a literal % (URL-encoded characters) must be doubled.
-    config.set_main_option("sqlalchemy.url", _with_driver(url).replace("%", "%%"))
+    config.set_main_option("sqlalchemy.url", sqlalchemy_url(url).replace("%", "%%"))
     return config
 
 
@@ -105,7 +106,7 @@ def upgrade(url: str) -> None:
         url: SQLAlchemy URL of the store's database (`Settings().store_url`).
     """
     config = alembic_config(url)
-    with _upgrade_lock(_with_driver(url)):
+    with _upgrade_lock(sqlalchemy_url(url)):
         command.upgrade(config, "head")
 
 
@@ -141,17 +142,10 @@ def platform_engine(url: str) -> Engine:
     Returns:
         A new engine.
     """
-    parsed = make_url(_with_driver(url))
+    parsed = make_url(sqlalchemy_url(url))
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, pool_pre_ping=True)
-    memory = _is_memory(url)
-    if not memory:
-        _make_parent_dir(url)
-    engine = create_engine(
-        parsed,
-        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
-        poolclass=StaticPool if memory else None,
-    )
+    engine = _sqlite_engine(url, pool=None)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -177,17 +171,10 @@ def migration_engine(url: str) -> Engine:
     Returns:
         A new engine; the caller disposes of it.
     """
-    parsed = make_url(_with_driver(url))
+    parsed = make_url(sqlalchemy_url(url))
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, poolclass=NullPool)
-    memory = _is_memory(url)
-    if not memory:
-        _make_parent_dir(url)
-    engine = create_engine(
-        parsed,
-        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
-        poolclass=StaticPool if memory else NullPool,
-    )
+    engine = _sqlite_engine(url, pool=NullPool)
 
     @event.listens_for(engine, "connect")
     def _autocommit_driver(dbapi_connection: Any, _record: Any) -> None:
@@ -222,12 +209,16 @@ def _upgrade_lock(url: str) -> Iterator[None]:
         engine.dispose()
 
 
-def _with_driver(url: str) -> str:
-    """Make a plain `postgresql://` URL use the psycopg 3 driver."""
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
+def _sqlite_engine(url: str, *, pool: Any) -> Engine:
+    """A SQLite engine usable from worker threads; in-memory databases share one connection."""
+    memory = _is_memory(url)
+    if not memory:
+        _make_parent_dir(url)
+    return create_engine(
+        make_url(url),
+        connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S},
+        poolclass=StaticPool if memory else pool,
+    )
 
 
 def _is_memory(url: str) -> bool:

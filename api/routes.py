@@ -5,9 +5,9 @@ dependency aliases are local to `build_support_router`.
 """
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from supportgraph.api.auth import Authenticator, AuthError, Principal, Role, bearer
@@ -21,7 +21,6 @@ from supportgraph.api.limits import RateLimits
 from supportgraph.api.tables import Conversation, Message, MessageType
 
 MAX_MESSAGE_CHARS = 4000
-_ID = Field(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")
 
 
 class StartConversation(BaseModel):
@@ -309,7 +308,7 @@ def build_support_router(
 
     Caller = Annotated[Principal | None, Depends(caller)]
     SignedIn = Annotated[Principal, Depends(signed_in)]
-    ConversationId = Annotated[str, _path_id()]
+    ConversationId = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")]
 
     @router.post(
         "/support/conversations",
@@ -467,12 +466,6 @@ def build_support_router(
             ) from error
 
     return router
-
-
-def _path_id() -> Any:
-    from fastapi import Path
-
-    return Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")
 
 
 async def _get(service: ConversationService, principal: Principal, cid: str) -> Conversation:

@@ -199,14 +199,14 @@ class _Session:
 
     async def message(self, raw: dict[str, Any]) -> None:
         event = SendMessage.model_validate(raw)
-        await self.service.get(self.principal, event.conversation_id)
-        await self.follow(event.conversation_id)
         kind = (
             MessageType.VOICE_TRANSCRIPT if event.type == "VOICE_TRANSCRIPT" else MessageType.TEXT
         )
+        # `send` checks access; only then does this connection follow the conversation.
         result = await self.service.send(
             self.principal, event.conversation_id, event.content, kind=kind
         )
+        await self.follow(event.conversation_id)
         cid = event.conversation_id
         for index, chunk in enumerate(chunks(result.ai_response)):
             await self.bus.publish(
@@ -269,10 +269,10 @@ class _Session:
 
     async def escalate(self, raw: dict[str, Any]) -> None:
         event = Escalate.model_validate(raw)
-        await self.follow(event.conversation_id)
         row = await self.service.escalate(
             self.principal, event.conversation_id, reason=event.reason
         )
+        await self.follow(event.conversation_id)
         await self.status(row)
 
     async def feedback(self, raw: dict[str, Any]) -> None:

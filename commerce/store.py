@@ -17,7 +17,7 @@ from sqlmodel import SQLModel
 from supportgraph.commerce import records
 from supportgraph.commerce.models import ORDERS, PAYMENTS, PRODUCTS, TABLES, USERS
 from supportgraph.commerce.transaction import Transaction
-from supportgraph.settings import SHIPPED_DATA_DIR
+from supportgraph.settings import SHIPPED_DATA_DIR, sqlalchemy_url
 
 
 class Store:
@@ -28,7 +28,7 @@ class Store:
     """
 
     def __init__(self, url: str) -> None:
-        self.url = _with_driver(url)
+        self.url = sqlalchemy_url(url)
         self.engine: Engine = _create_engine(self.url)
         self.dialect = self.engine.dialect.name
         memory = self.dialect == "sqlite" and make_url(self.url).database in (None, "", ":memory:")
@@ -172,13 +172,6 @@ def _insert(conn: Connection, rows: list[tuple[Table, list[dict[str, Any]]]]) ->
     for table, table_rows in rows:
         if table_rows:
             conn.execute(insert(table), table_rows)
-
-
-def _with_driver(url: str) -> str:
-    for prefix in ("postgresql://", "postgres://"):
-        if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
-    return url
 
 
 def _retail_dir(folder: Path) -> Path:
