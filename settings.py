@@ -101,6 +101,27 @@ class Settings:
     )
     """Largest request body accepted on any route; larger ones get a 413 unread."""
 
+    webhook_urls: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            url.strip() for url in _env("SUPPORTGRAPH_WEBHOOK_URLS").split(",") if url.strip()
+        )
+    )
+    """Comma-separated endpoints (a CRM, a ticketing system) that receive every platform event,
+    signed with `webhook_secret`; empty means no webhooks."""
+
+    webhook_secret: str = field(
+        default_factory=lambda: _env("SUPPORTGRAPH_WEBHOOK_SECRET"), repr=False
+    )
+    """HMAC-SHA256 key signing webhook deliveries; required when `webhook_urls` is set."""
+
+    events_stream: str = field(
+        default_factory=lambda: _env("SUPPORTGRAPH_EVENTS_STREAM", "supportgraph:events")
+    )
+    """The Redis stream that platform events are published to when `redis_url` is set."""
+
+    queue_url: str = field(default_factory=lambda: _env("SUPPORTGRAPH_QUEUE_URL"))
+    """Redis URL of the task queue running batch jobs (arq); empty means `redis_url`."""
+
     @property
     def store_url(self) -> str:
         """SQLAlchemy URL of the commerce store."""

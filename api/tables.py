@@ -1,21 +1,30 @@
-"""The support platform's tables: conversations, their messages and the customers' feedback.
+"""The support platform's tables.
 
-They live beside the commerce store (the same Postgres database, or `store.db` on SQLite) and
-are created and upgraded only by the Alembic migrations in `api/migrations`.
+Conversations, their messages and the customers' feedback; the human side (agents and the
+escalation rules); the knowledge base and which answers cited it; and the outbox of published
+events. They live beside the commerce store (the same Postgres database, or `store.db` on
+SQLite) and are created and upgraded only by the Alembic migrations in `api/migrations`.
 """
 
 from __future__ import annotations
 
+import copy
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, DateTime, Index, String, Text
+from typing import Any
+
+from sqlalchemy import JSON, Column, DateTime, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+def _json(default: list[Any] | dict[str, Any]) -> Any:
+    return Field(default_factory=lambda: copy.deepcopy(default), sa_column=Column(JSON, nullable=False))
 
 
 def _timestamp(*, nullable: bool = False, index: bool = False) -> datetime:
@@ -83,8 +92,21 @@ class Conversation(SQLModel, table=True):
     """Sentiment of the latest customer message, in [-1, 1]."""
     assigned_agent_id: str | None = Field(default=None, max_length=128, index=True)
     subject: str = Field(default="", max_length=200)
+    language: str = Field(default="en", max_length=8)
+    """The customer's language (BCP 47 primary tag); agents are matched on it."""
+    specialization: str | None = Field(default=None, max_length=64)
+    """The skill a human needs for it (e.g. `returns`, `billing`), set by the escalation rules."""
+    escalation_reason: str | None = Field(default=None, max_length=64)
+    escalation_rule_id: str | None = Field(default=None, max_length=40)
+    """The escalation rule that fired, when a rule sent it to the queue."""
+    resolved_by: str | None = Field(default=None, max_length=16)
+    """Who closed it: `AI` (the customer, with no human involved), `AGENT` or `ADMIN`."""
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
+    escalated_at: datetime | None = _timestamp(nullable=True)
+    """When it last joined the human queue."""
+    assigned_at: datetime | None = _timestamp(nullable=True)
+    """When a human last took it."""
     resolved_at: datetime | None = _timestamp(nullable=True)
 
 
@@ -104,20 +126,160 @@ class Message(SQLModel, table=True):
     """The agent's confidence in its reply (AI messages only)."""
     intent: str | None = Field(default=None, max_length=64)
     processing_time_ms: int | None = None
+    citations: list[dict[str, Any]] = _json([])
+    """The sources an AI answer came from: `{"source": "kb"|"tool"|"guardrail", "ref", ...}`."""
+    details: dict[str, Any] = _json({})
+    """What the agent decided on the way, e.g. the guardrail verdict on a customer message."""
     created_at: datetime = _timestamp()
 
 
 class Feedback(SQLModel, table=True):
-    """A customer's rating of a conversation."""
+    """A customer's feedback on a conversation, or on one answer in it."""
 
     __tablename__ = "feedback"
 
     id: str = Field(primary_key=True, max_length=40)
     conversation_id: str = Field(foreign_key="conversations.id", max_length=40, index=True)
-    rating: int = Field(ge=1, le=5)
+    message_id: str | None = Field(default=None, foreign_key="messages.id", max_length=40)
+    """The answer rated; None rates the conversation as a whole."""
+    rating: int | None = Field(default=None, ge=1, le=5)
+    helpful: bool | None = None
+    """Thumbs up (True) or down (False) on the answer."""
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    follow_up_required: bool = False
+    """The customer still needs something done."""
+    created_at: datetime = _timestamp(index=True)
+
+
+class AgentStatus(StrEnum):
+    """Whether a human agent takes new conversations."""
+
+    AVAILABLE = "AVAILABLE"
+    BUSY = "BUSY"
+    AWAY = "AWAY"
+    OFFLINE = "OFFLINE"
+
+
+class SupportAgentRow(SQLModel, table=True):
+    """A human support agent: who they are and what they can take."""
+
+    __tablename__ = "support_agents"
+
+    id: str = Field(primary_key=True, max_length=128)
+    """The agent's token subject."""
+    display_name: str = Field(default="", max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    status: AgentStatus = Field(default=AgentStatus.OFFLINE, sa_type=String(16))
+    specializations: list[str] = _json([])
+    languages: list[str] = _json(["en"])
+    max_concurrent: int = Field(default=3, ge=1, le=50)
+    """Conversations the agent holds at once before assignment skips them."""
+    last_assigned_at: datetime | None = _timestamp(nullable=True)
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+
+
+class EscalationRule(SQLModel, table=True):
+    """One admin-editable handoff rule: a JSON condition and what to do when it holds."""
+
+    __tablename__ = "escalation_rules"
+
+    id: str = Field(primary_key=True, max_length=40)
+    name: str = Field(max_length=200)
+    description: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    priority: int = Field(default=100, index=True)
+    """Evaluation order: lower first; the first rule whose condition holds decides."""
+    enabled: bool = True
+    condition: dict[str, Any] = _json({})
+    action: dict[str, Any] = _json({})
+    """`{"escalate": true, "priority": "HIGH", "specialization": "billing"}`."""
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+    updated_by: str | None = Field(default=None, max_length=128)
+
+
+class KnowledgeEntry(SQLModel, table=True):
+    """One knowledge-base entry; the search index follows this table."""
+
+    __tablename__ = "knowledge_entries"
+
+    id: str = Field(primary_key=True, max_length=160)
+    """`policy/<slug>` and `faq/<id>` for shipped entries, `kb_<hex>` for an admin's."""
+    title: str = Field(max_length=300)
+    content: str = Field(sa_column=Column(Text, nullable=False))
+    category: str = Field(default="general", max_length=64, index=True)
+    tags: list[str] = _json([])
+    source: str = Field(default="admin", max_length=16)
+    """`policy` or `faq` (shipped), or `admin`."""
+    version: int = 1
+    created_at: datetime = _timestamp()
+    updated_at: datetime = _timestamp()
+    updated_by: str | None = Field(default=None, max_length=128)
+
+
+class KnowledgeCitation(SQLModel, table=True):
+    """An AI answer that cited a knowledge-base entry (counts `usage_count`)."""
+
+    __tablename__ = "knowledge_citations"
+
+    message_id: str = Field(foreign_key="messages.id", primary_key=True, max_length=40)
+    entry_id: str = Field(primary_key=True, max_length=160, index=True)
+    """No foreign key: a deleted entry's history stays."""
+    conversation_id: str = Field(max_length=40, index=True)
     created_at: datetime = _timestamp()
 
 
-PLATFORM_TABLES = [Conversation.__table__, Message.__table__, Feedback.__table__]  # type: ignore[attr-defined]
+class OutboxEvent(SQLModel, table=True):
+    """An integration event, written in the same transaction as the change it reports."""
+
+    __tablename__ = "outbox_events"
+    __table_args__ = (UniqueConstraint("event_id", name="uq_outbox_events_event_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(max_length=40)
+    """Globally unique id, the consumers' idempotency key."""
+    type: str = Field(max_length=64)
+    conversation_id: str | None = Field(default=None, max_length=40, index=True)
+    payload: dict[str, Any] = _json({})
+    created_at: datetime = _timestamp()
+    published_at: datetime | None = _timestamp(nullable=True, index=True)
+    """When the relay handed it to every sink; None while it waits."""
+    attempts: int = 0
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event's delivery to one webhook endpoint, retried with backoff until it lands."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("event_id", "endpoint", name="uq_webhook_deliveries_event_endpoint"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: str = Field(max_length=40)
+    endpoint: str = Field(max_length=500)
+    status: str = Field(default="PENDING", max_length=16, index=True)
+    """`PENDING`, `DELIVERED`, or `FAILED` once the attempts are spent."""
+    attempts: int = 0
+    next_attempt_at: datetime = _timestamp(index=True)
+    last_error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    delivered_at: datetime | None = _timestamp(nullable=True)
+    created_at: datetime = _timestamp()
+
+
+PLATFORM_TABLES = [
+    table.__table__  # type: ignore[attr-defined]
+    for table in (
+        Conversation,
+        Message,
+        Feedback,
+        SupportAgentRow,
+        EscalationRule,
+        KnowledgeEntry,
+        KnowledgeCitation,
+        OutboxEvent,
+        WebhookDelivery,
+    )
+]
 """The tables the migrations own; the commerce store's tables are not among them."""
