@@ -7,16 +7,17 @@ dependency aliases are local to `build_support_router`.
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from supportgraph.api.auth import Authenticator, AuthError, Principal, Role, bearer
+from supportgraph.api.auth import Authenticator, AuthError, Principal, Role
 from supportgraph.api.conversations import (
     ESTIMATED_WAIT_MINUTES,
     Conflict,
     ConversationService,
     NotFound,
 )
+from supportgraph.api.deps import Access
 from supportgraph.api.limits import RateLimits
 from supportgraph.api.tables import Conversation, Message, MessageType
 
@@ -276,38 +277,10 @@ def build_support_router(
 ) -> APIRouter:
     """The /api/v1 support routes on this service."""
     router = APIRouter(prefix="/api/v1")
+    access = Access(auth, limits)
 
-    async def caller(
-        request: Request,
-        response: Response,
-        authorization: Annotated[str | None, Header(max_length=8192)] = None,
-    ) -> Principal | None:
-        """The verified caller, or None when no Authorization header was sent."""
-        try:
-            token = bearer(authorization)
-            principal = auth.verify(token) if token else None
-        except AuthError as error:
-            raise HTTPException(
-                error.status,
-                {"code": error.code, "message": str(error)},
-                headers={"WWW-Authenticate": "Bearer"},
-            ) from error
-        client = request.client.host if request.client else "unknown"
-        await limits.hit(principal, client, response)
-        return principal
-
-    async def signed_in(principal: Annotated[Principal | None, Depends(caller)]) -> Principal:
-        """The verified caller; 401 without one."""
-        if principal is None:
-            raise HTTPException(
-                401,
-                {"code": "missing_token", "message": "send Authorization: Bearer <token>"},
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        return principal
-
-    Caller = Annotated[Principal | None, Depends(caller)]
-    SignedIn = Annotated[Principal, Depends(signed_in)]
+    Caller = Annotated[Principal | None, Depends(access.caller)]
+    SignedIn = Annotated[Principal, Depends(access.signed_in)]
     ConversationId = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")]
 
     @router.post(

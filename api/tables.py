@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 from datetime import UTC, datetime
 from enum import StrEnum
-
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Index, String, Text, UniqueConstraint
@@ -24,7 +23,8 @@ def utcnow() -> datetime:
 
 
 def _json(default: list[Any] | dict[str, Any]) -> Any:
-    return Field(default_factory=lambda: copy.deepcopy(default), sa_column=Column(JSON, nullable=False))
+    column = Column(JSON, nullable=False)
+    return Field(default_factory=lambda: copy.deepcopy(default), sa_column=column)
 
 
 def _timestamp(*, nullable: bool = False, index: bool = False) -> datetime:
@@ -212,9 +212,12 @@ class KnowledgeEntry(SQLModel, table=True):
     source: str = Field(default="admin", max_length=16)
     """`policy` or `faq` (shipped), or `admin`."""
     version: int = 1
+    """Raised by every change; a client's `version` must match to update or delete."""
     created_at: datetime = _timestamp()
     updated_at: datetime = _timestamp()
     updated_by: str | None = Field(default=None, max_length=128)
+    deleted_at: datetime | None = _timestamp(nullable=True)
+    """Set when an admin deletes it: out of the index for good, and never re-seeded."""
 
 
 class KnowledgeCitation(SQLModel, table=True):

@@ -68,6 +68,7 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         *_stamps("created_at", "updated_at"),
         sa.Column("updated_by", sa.String(length=128), nullable=True),
+        *_stamps("deleted_at", nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_knowledge_entries_category", "knowledge_entries", ["category"])
@@ -136,9 +137,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("message_id", sa.String(length=40), nullable=True))
         batch.add_column(sa.Column("helpful", sa.Boolean(), nullable=True))
         batch.add_column(
-            sa.Column(
-                "follow_up_required", sa.Boolean(), nullable=False, server_default=sa.false()
-            )
+            sa.Column("follow_up_required", sa.Boolean(), nullable=False, server_default=sa.false())
         )
         batch.alter_column("rating", existing_type=sa.Integer(), nullable=True)
         batch.create_index("ix_feedback_created_at", ["created_at"])
