@@ -19,10 +19,14 @@ from supportgraph.api.agent import SIGNED_IN_KEY, SupportAgent
 from supportgraph.api.auth import Authenticator, AuthError, bearer
 from supportgraph.api.conversations import ConversationService, NotFound
 from supportgraph.api.db import platform_engine, upgrade
+from supportgraph.api.deps import Access
 from supportgraph.api.events import build_bus
+from supportgraph.api.handoff import HandoffService
+from supportgraph.api.handoff_routes import build_handoff_router
 from supportgraph.api.limits import BodySizeLimit, RateLimits
 from supportgraph.api.locks import build_locks
 from supportgraph.api.routes import build_support_router
+from supportgraph.api.rules import RuleBook
 from supportgraph.api.speech import build_speech
 from supportgraph.api.tables import ConversationStatus
 from supportgraph.api.ws import build_ws_router
@@ -47,7 +51,10 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     agent = SupportAgent(locks=build_locks(settings.redis_url))
     auth = Authenticator(settings)
     engine = platform_engine(settings.store_url)
-    conversations = ConversationService(engine, agent)
+    bus = build_bus(settings.redis_url)
+    conversations = ConversationService(engine, agent, bus)
+    handoff = HandoffService(conversations)
+    rules = RuleBook(engine)
     agent.recorder = conversations.record_turn
     readiness: dict[str, Any] = {"ready": False, "error": None}
 
@@ -68,6 +75,8 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
             readiness["error"] = f"{type(error).__name__}: {error}"
             logger.exception("start-up failed")
             raise
+        if built.rules is None:
+            built.rules = rules
         async with open_checkpointer(settings) as checkpointer:
             agent.graph = build_graph(built, checkpointer=checkpointer)
             readiness.update(ready=True, responder=built.responder.name)
@@ -86,12 +95,13 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(build_router(commerce, settings.service_token))
-    app.include_router(build_support_router(conversations, auth, RateLimits(settings.redis_url)))
-    bus = build_bus(settings.redis_url)
+    access = Access(auth, RateLimits(settings.redis_url))
+    app.include_router(build_support_router(conversations, auth, access))
+    app.include_router(build_handoff_router(handoff, rules, access))
     frame_cap = settings.max_body_bytes
     app.include_router(
         build_ws_router(
-            conversations, auth, bus, max_frame_bytes=frame_cap, speech=build_speech(settings)
+            conversations, handoff, auth, max_frame_bytes=frame_cap, speech=build_speech(settings)
         )
     )
 

@@ -110,7 +110,21 @@ class SupportAgent:
             "confidence": values.get("confidence", 0.0),
             "sentiment": values.get("sentiment", 0.0),
             "customer": values.get("customer"),
+            "safety": values.get("safety"),
+            "rule": values.get("rule"),
         }
+
+    async def release(self, thread_id: str) -> None:
+        """Hand a thread back to the AI: clear the graph's handoff so it answers again."""
+        if self.graph is None:
+            raise RuntimeError("the support graph is not ready yet")
+        thread = {"configurable": {"thread_id": thread_id}}
+        async with self.locks.hold(thread_id):
+            snapshot = await self.graph.aget_state(thread)
+            if snapshot.values.get("escalation") is None:
+                return
+            fresh = {"escalation": None, "rule": None, "negative_turns": 0, "failures": 0}
+            await self.graph.aupdate_state(thread, fresh, as_node="escalate")
 
     def runnable(self) -> Any:
         """The LangServe-ready runnable, typed for the schema and the playground."""

@@ -1,14 +1,16 @@
 """Conversation events for live clients, fanned out in process or across servers by Redis.
 
 Every event the WebSocket sends goes through the bus, so a client connected to one server
-process sees what another process published: AI_RESPONSE chunks, CONVERSATION_STATUS,
-SENTIMENT_UPDATE and AGENT_ASSIGNED.
+process sees what another process published: AI_RESPONSE chunks, CUSTOMER_MESSAGE,
+AGENT_MESSAGE, CONVERSATION_STATUS, SENTIMENT_UPDATE, AGENT_ASSIGNED, and QUEUE_UPDATED on
+the queue's own channel.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,9 +18,34 @@ from typing import Any, Protocol
 
 AI_RESPONSE = "AI_RESPONSE"
 AGENT_ASSIGNED = "AGENT_ASSIGNED"
+AGENT_MESSAGE = "AGENT_MESSAGE"
+CUSTOMER_MESSAGE = "CUSTOMER_MESSAGE"
 CONVERSATION_STATUS = "CONVERSATION_STATUS"
 SENTIMENT_UPDATE = "SENTIMENT_UPDATE"
-SERVER_EVENTS = (AI_RESPONSE, AGENT_ASSIGNED, CONVERSATION_STATUS, SENTIMENT_UPDATE)
+QUEUE_UPDATED = "QUEUE_UPDATED"
+SERVER_EVENTS = (
+    AI_RESPONSE,
+    AGENT_ASSIGNED,
+    AGENT_MESSAGE,
+    CUSTOMER_MESSAGE,
+    CONVERSATION_STATUS,
+    SENTIMENT_UPDATE,
+    QUEUE_UPDATED,
+)
+CHUNK_WORDS = 6
+"""Words per AI_RESPONSE chunk of a reply that arrives whole (the embedded responder)."""
+_CHUNK = re.compile(r"\S+\s*")
+QUEUE_CHANNEL = "__queue__"
+"""The bus channel of the human queue: agents and admins follow it for QUEUE_UPDATED."""
+
+
+def chunks(text: str, words: int = CHUNK_WORDS) -> list[str]:
+    """Split a reply into chunks of a few words; joined, they give back the reply exactly."""
+    pieces = _CHUNK.findall(text)
+    lead = text[: len(text) - len(text.lstrip())]
+    out = ["".join(pieces[i : i + words]) for i in range(0, len(pieces), words)] or [""]
+    out[0] = lead + out[0]
+    return out
 
 
 class EventBus(Protocol):

@@ -5,20 +5,14 @@ dependency aliases are local to `build_support_router`.
 """
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from supportgraph.api.auth import Authenticator, AuthError, Principal, Role
-from supportgraph.api.conversations import (
-    ESTIMATED_WAIT_MINUTES,
-    Conflict,
-    ConversationService,
-    NotFound,
-)
+from supportgraph.api.conversations import Conflict, ConversationService, NotFound
 from supportgraph.api.deps import Access
-from supportgraph.api.limits import RateLimits
 from supportgraph.api.tables import Conversation, Message, MessageType
 
 MAX_MESSAGE_CHARS = 4000
@@ -49,8 +43,14 @@ class ConversationOut(BaseModel):
                     "subject": "",
                     "anonymous": True,
                     "assigned_agent_id": None,
+                    "language": "en",
+                    "specialization": None,
+                    "escalation_reason": None,
+                    "resolved_by": None,
                     "created_at": "2026-12-01T10:00:00Z",
                     "updated_at": "2026-12-01T10:00:00Z",
+                    "escalated_at": None,
+                    "assigned_at": None,
                     "resolved_at": None,
                 }
             ]
@@ -63,9 +63,16 @@ class ConversationOut(BaseModel):
     channel: str
     subject: str
     anonymous: bool
+    customer_id: str | None = None
     assigned_agent_id: str | None
+    language: str = "en"
+    specialization: str | None = None
+    escalation_reason: str | None = None
+    resolved_by: str | None = None
     created_at: datetime
     updated_at: datetime
+    escalated_at: datetime | None = None
+    assigned_at: datetime | None = None
     resolved_at: datetime | None
 
     @classmethod
@@ -79,9 +86,16 @@ class ConversationOut(BaseModel):
             channel=row.channel,
             subject=row.subject,
             anonymous=row.anonymous,
+            customer_id=row.customer_id,
             assigned_agent_id=row.assigned_agent_id,
+            language=row.language,
+            specialization=row.specialization,
+            escalation_reason=row.escalation_reason,
+            resolved_by=row.resolved_by,
             created_at=row.created_at,
             updated_at=row.updated_at,
+            escalated_at=row.escalated_at,
+            assigned_at=row.assigned_at,
             resolved_at=row.resolved_at,
         )
 
@@ -108,6 +122,11 @@ class MessageOut(BaseModel):
                     "type": "TEXT",
                     "content": "Order #W2378156 is pending.",
                     "confidence_score": 0.93,
+                    "intent": "order_status",
+                    "citations": [
+                        {"source": "tool", "tool": "get_order_details", "ref": "#W2378156"}
+                    ],
+                    "details": {},
                     "created_at": "2026-12-01T10:00:02Z",
                 }
             ]
@@ -116,9 +135,21 @@ class MessageOut(BaseModel):
 
     message_id: str
     sender: str
+    sender_id: str | None = None
     type: str
     content: str
     confidence_score: float | None
+    intent: str | None = None
+    citations: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Where an AI answer came from: knowledge-base entries (`source: kb`, "
+        "`ref`: the entry id) and tool results (`source: tool`).",
+    )
+    details: dict[str, Any] = Field(
+        default_factory=dict,
+        description="On a customer message: the intent, sentiment, guardrail verdict and any "
+        "escalation rule the agent read from it. Shown to agents and admins only.",
+    )
     created_at: datetime
 
     @classmethod
@@ -130,6 +161,9 @@ class MessageOut(BaseModel):
             type=row.type,
             content=row.content,
             confidence_score=row.confidence_score,
+            intent=row.intent,
+            citations=row.citations or [],
+            details=row.details or {},
             created_at=row.created_at,
         )
 
@@ -181,12 +215,17 @@ class MessageReply(BaseModel):
             ]
         }
     )
-    message_id: str
-    ai_response: str
-    confidence_score: float
+    message_id: str = Field(
+        description="The answer's id; the customer message's while a human owns it."
+    )
+    ai_response: str | None = Field(
+        description="The AI's answer; null while the conversation waits for or is with a human."
+    )
+    confidence_score: float | None
     processing_time_ms: int
     status: str
     escalated: bool
+    citations: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class EscalateRequest(BaseModel):
@@ -202,34 +241,61 @@ class EscalateReply(BaseModel):
     model_config = ConfigDict(
         json_schema_extra={
             "examples": [
-                {"escalated": True, "agent_assigned": None, "estimated_wait_time_minutes": 5}
+                {
+                    "escalated": True,
+                    "agent_assigned": None,
+                    "estimated_wait_time_minutes": 5,
+                    "status": "ESCALATED",
+                    "priority": "MEDIUM",
+                }
             ]
         }
     )
     escalated: bool
     agent_assigned: str | None
-    estimated_wait_time_minutes: int
+    estimated_wait_time_minutes: int = Field(
+        description="From the queue ahead and recent handling times; 0 once a human has it."
+    )
+    status: str
+    priority: str
 
 
 class FeedbackRequest(BaseModel):
-    """A rating of the conversation."""
+    """Feedback on the conversation, or on one answer in it (`message_id`)."""
 
     model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"rating": 5, "comment": "Quick, thanks"}]}
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"rating": 5, "comment": "Quick, thanks"},
+                {"message_id": "msg_51c0", "helpful": False, "follow_up_required": True},
+            ]
+        },
     )
-    rating: int = Field(ge=1, le=5)
+    message_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")
+    rating: int | None = Field(default=None, ge=1, le=5)
+    helpful: bool | None = Field(default=None, description="Thumbs up (true) or down (false).")
     comment: str = Field(default="", max_length=2000)
+    follow_up_required: bool = Field(
+        default=False, description="The customer still needs something done."
+    )
 
 
 class FeedbackReply(BaseModel):
-    """The stored rating."""
+    """The stored feedback."""
 
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"feedback_id": "fb_7a2e", "rating": 5}]}
+        json_schema_extra={
+            "examples": [
+                {"feedback_id": "fb_7a2e", "message_id": None, "rating": 5, "helpful": None}
+            ]
+        }
     )
 
     feedback_id: str
-    rating: int
+    message_id: str | None
+    rating: int | None
+    helpful: bool | None
 
 
 class DevLogin(BaseModel):
@@ -273,11 +339,10 @@ class TokenPair(BaseModel):
 
 
 def build_support_router(
-    service: ConversationService, auth: Authenticator, limits: RateLimits
+    service: ConversationService, auth: Authenticator, access: Access
 ) -> APIRouter:
-    """The /api/v1 support routes on this service."""
+    """The /api/v1 support routes on this service, with this caller check and rate limit."""
     router = APIRouter(prefix="/api/v1")
-    access = Access(auth, limits)
 
     Caller = Annotated[Principal | None, Depends(access.caller)]
     SignedIn = Annotated[Principal, Depends(access.signed_in)]
@@ -325,10 +390,11 @@ def build_support_router(
         principal: SignedIn, conversation_id: ConversationId
     ) -> ConversationDetail:
         row = await _get(service, principal, conversation_id)
-        messages = await service.messages(row.id)
-        return ConversationDetail(
-            **ConversationOut.of(row).model_dump(), messages=[MessageOut.of(m) for m in messages]
-        )
+        messages = [MessageOut.of(m) for m in await service.messages(row.id)]
+        if principal.anonymous or principal.role is Role.USER:
+            # What the agent read from each message is for the support team's eyes only.
+            messages = [m.model_copy(update={"details": {}}) for m in messages]
+        return ConversationDetail(**ConversationOut.of(row).model_dump(), messages=messages)
 
     @router.post(
         "/support/conversations/{conversation_id}/message",
@@ -358,6 +424,7 @@ def build_support_router(
             processing_time_ms=result.processing_time_ms,
             status=result.conversation.status,
             escalated=result.escalated,
+            citations=result.citations,
         )
 
     @router.post(
@@ -371,7 +438,7 @@ def build_support_router(
     ) -> EscalateReply:
         reason = (body or EscalateRequest()).reason
         try:
-            row = await service.escalate(principal, conversation_id, reason=reason)
+            row, wait = await service.escalate(principal, conversation_id, reason=reason)
         except NotFound as error:
             raise _not_found() from error
         except Conflict as error:
@@ -381,7 +448,9 @@ def build_support_router(
         return EscalateReply(
             escalated=True,
             agent_assigned=row.assigned_agent_id,
-            estimated_wait_time_minutes=0 if row.assigned_agent_id else ESTIMATED_WAIT_MINUTES,
+            estimated_wait_time_minutes=wait or 0,
+            status=row.status,
+            priority=row.priority,
         )
 
     @router.post(
@@ -395,13 +464,15 @@ def build_support_router(
             row = await service.resolve(principal, conversation_id)
         except NotFound as error:
             raise _not_found() from error
+        except PermissionError as error:
+            raise _forbidden(error) from error
         return ConversationOut.of(row)
 
     @router.post(
         "/support/conversations/{conversation_id}/feedback",
         status_code=201,
         tags=["conversations"],
-        summary="Rate the conversation (1-5)",
+        summary="Feedback on the conversation or one answer: rating 1-5, thumbs, comment",
         responses={404: {"description": "No such conversation, or not yours"}},
     )
     async def feedback(
@@ -409,13 +480,23 @@ def build_support_router(
     ) -> FeedbackReply:
         try:
             row = await service.feedback(
-                principal, conversation_id, rating=body.rating, comment=body.comment
+                principal,
+                conversation_id,
+                rating=body.rating,
+                helpful=body.helpful,
+                comment=body.comment,
+                follow_up_required=body.follow_up_required,
+                message_id=body.message_id,
             )
         except NotFound as error:
             raise _not_found() from error
         except PermissionError as error:
             raise _forbidden(error) from error
-        return FeedbackReply(feedback_id=row.id, rating=row.rating)
+        except ValueError as error:
+            raise HTTPException(422, {"code": "invalid_feedback", "message": str(error)}) from error
+        return FeedbackReply(
+            feedback_id=row.id, message_id=row.message_id, rating=row.rating, helpful=row.helpful
+        )
 
     @router.post(
         "/auth/dev-login",

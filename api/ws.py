@@ -1,9 +1,12 @@
-"""The support WebSocket at /api/v1/support/ws: customer turns streamed, live status events.
+"""The support WebSocket at /api/v1/support/ws: turns streamed, the handoff live.
 
-Client to server: SEND_MESSAGE, ESCALATE, SUBMIT_FEEDBACK, VOICE_TRANSCRIPT (taken as text),
-and VOICE_AUDIO when a speech adapter is configured (answered with its VOICE_TRANSCRIPT).
-Server to client: AI_RESPONSE (chunks, then a final message), AGENT_ASSIGNED,
-CONVERSATION_STATUS, SENTIMENT_UPDATE, FEEDBACK_RECORDED, and ERROR with a stable `code`.
+Client to server: SEND_MESSAGE (a customer's message, or the assigned agent's reply),
+SUBSCRIBE (follow a conversation's events), ESCALATE, SUBMIT_FEEDBACK, VOICE_TRANSCRIPT (taken
+as text), and VOICE_AUDIO when a speech adapter is configured (answered with its
+VOICE_TRANSCRIPT). Server to client: AI_RESPONSE (chunks, then a final message),
+CUSTOMER_MESSAGE, AGENT_MESSAGE, AGENT_ASSIGNED, CONVERSATION_STATUS, SENTIMENT_UPDATE,
+QUEUE_UPDATED (agents and admins, from connect), FEEDBACK_RECORDED, and ERROR with a stable
+`code`. Every event of a conversation goes through the bus, whichever process published it.
 
 The caller authenticates at connect with `Authorization: Bearer …`, or `?token=…` where a
 browser cannot set headers; a conversation is reachable only as `can_access` allows.
@@ -16,29 +19,21 @@ import base64
 import binascii
 import contextlib
 import json
-import re
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from supportgraph.api.auth import Authenticator, AuthError, Principal, bearer
+from supportgraph.api.auth import Authenticator, AuthError, Principal, Role, bearer
 from supportgraph.api.conversations import Conflict, ConversationService, NotFound
-from supportgraph.api.events import (
-    AI_RESPONSE,
-    CONVERSATION_STATUS,
-    SENTIMENT_UPDATE,
-    EventBus,
-)
+from supportgraph.api.events import QUEUE_CHANNEL
+from supportgraph.api.handoff import HandoffService
 from supportgraph.api.routes import MAX_MESSAGE_CHARS
 from supportgraph.api.speech import SpeechToText
 from supportgraph.api.tables import MessageType
 
 UNAUTHORIZED_CLOSE = 4401
 """Close code sent after an ERROR when the connect-time token is missing or invalid."""
-CHUNK_WORDS = 6
-"""Words per AI_RESPONSE chunk of a reply that arrives whole (the embedded responder)."""
-_CHUNK = re.compile(r"\S+\s*")
 MAX_AUDIO_BASE64 = 48_000
 """Base64 characters of one VOICE_AUDIO frame; the frame cap bounds it as well."""
 
@@ -69,30 +64,24 @@ class Escalate(_Event):
 
 
 class SubmitFeedback(_Event):
-    """SUBMIT_FEEDBACK: rate the conversation."""
+    """SUBMIT_FEEDBACK: rate the conversation, or one answer in it."""
 
-    rating: int = Field(ge=1, le=5)
+    message_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")
+    rating: int | None = Field(default=None, ge=1, le=5)
+    helpful: bool | None = None
     comment: str = Field(default="", max_length=2000)
-
-
-def chunks(text: str, words: int = CHUNK_WORDS) -> list[str]:
-    """Split a reply into chunks of a few words; joined, they give back the reply exactly."""
-    pieces = _CHUNK.findall(text)
-    lead = text[: len(text) - len(text.lstrip())]
-    out = ["".join(pieces[i : i + words]) for i in range(0, len(pieces), words)] or [""]
-    out[0] = lead + out[0]
-    return out
+    follow_up_required: bool = False
 
 
 def build_ws_router(
     service: ConversationService,
+    handoff: HandoffService,
     auth: Authenticator,
-    bus: EventBus,
     *,
     max_frame_bytes: int,
     speech: SpeechToText | None = None,
 ) -> APIRouter:
-    """The WebSocket route on this service and bus, with voice when a speech adapter is given."""
+    """The WebSocket route on these services, with voice when a speech adapter is given."""
     router = APIRouter()
 
     @router.websocket("/api/v1/support/ws")
@@ -111,8 +100,10 @@ def build_ws_router(
             await _error(websocket, error.code, str(error))
             await websocket.close(code=UNAUTHORIZED_CLOSE)
             return
-        session = _Session(websocket, principal, service, bus, speech)
+        session = _Session(websocket, principal, service, handoff, speech)
         try:
+            if principal.role in (Role.AGENT, Role.ADMIN) and not principal.anonymous:
+                await session.follow(QUEUE_CHANNEL)
             while True:
                 frame = await websocket.receive_text()
                 if len(frame.encode()) > max_frame_bytes:
@@ -135,11 +126,11 @@ class _Session:
         websocket: WebSocket,
         principal: Principal,
         service: ConversationService,
-        bus: Any,
+        handoff: HandoffService,
         speech: SpeechToText | None,
     ) -> None:
-        self.websocket, self.principal, self.service, self.bus = websocket, principal, service, bus
-        self.speech = speech
+        self.websocket, self.principal, self.service = websocket, principal, service
+        self.handoff, self.bus, self.speech = handoff, service.bus, speech
         self._send_lock = asyncio.Lock()
         self._followers: dict[str, asyncio.Task[None]] = {}
 
@@ -162,6 +153,7 @@ class _Session:
             return
         handler = {
             "SEND_MESSAGE": self.message,
+            "SUBSCRIBE": self.subscribe,
             "VOICE_TRANSCRIPT": self.message,
             "VOICE_AUDIO": self.voice,
             "ESCALATE": self.escalate,
@@ -181,6 +173,8 @@ class _Session:
             await self.error("forbidden", str(error), raw)
         except Conflict as error:
             await self.error("conversation_closed", str(error), raw)
+        except ValueError as error:
+            await self.error("invalid_event", str(error), raw)
 
     async def follow(self, conversation_id: str) -> None:
         """Forward the conversation's bus events to this connection, from now on."""
@@ -197,46 +191,30 @@ class _Session:
         self._followers[conversation_id] = asyncio.create_task(forward())
         await ready.wait()
 
+    async def watch(self, conversation_id: str) -> None:
+        """Follow a conversation this caller may see (checked once per connection)."""
+        if conversation_id not in self._followers:
+            await self.service.get(self.principal, conversation_id)
+            await self.follow(conversation_id)
+
+    async def subscribe(self, raw: dict[str, Any]) -> None:
+        event = _Event.model_validate(raw)
+        await self.watch(event.conversation_id)
+        row = await self.service.get(self.principal, event.conversation_id)
+        await self.service.publish_status(row)
+
     async def message(self, raw: dict[str, Any]) -> None:
         event = SendMessage.model_validate(raw)
+        # Access is checked, and the conversation followed, before anything is published.
+        await self.watch(event.conversation_id)
+        if self.principal.role in (Role.AGENT, Role.ADMIN) and not self.principal.anonymous:
+            await self.handoff.reply(self.principal, event.conversation_id, event.content)
+            return
         kind = (
             MessageType.VOICE_TRANSCRIPT if event.type == "VOICE_TRANSCRIPT" else MessageType.TEXT
         )
-        # `send` checks access; only then does this connection follow the conversation.
-        result = await self.service.send(
-            self.principal, event.conversation_id, event.content, kind=kind
-        )
-        await self.follow(event.conversation_id)
-        cid = event.conversation_id
-        for index, chunk in enumerate(chunks(result.ai_response)):
-            await self.bus.publish(
-                cid,
-                {
-                    "type": AI_RESPONSE,
-                    "conversation_id": cid,
-                    "message_id": result.message_id,
-                    "index": index,
-                    "chunk": chunk,
-                    "final": False,
-                },
-            )
-        await self.bus.publish(
-            cid,
-            {
-                "type": AI_RESPONSE,
-                "conversation_id": cid,
-                "message_id": result.message_id,
-                "final": True,
-                "content": result.ai_response,
-                "confidence_score": result.confidence_score,
-                "processing_time_ms": result.processing_time_ms,
-            },
-        )
-        await self.bus.publish(
-            cid, {"type": SENTIMENT_UPDATE, "conversation_id": cid, "sentiment": result.sentiment}
-        )
-        if result.escalated:
-            await self.status(result.conversation)
+        # The service publishes the stored message, the streamed answer and any status change.
+        await self.service.send(self.principal, event.conversation_id, event.content, kind=kind)
 
     async def voice(self, raw: dict[str, Any]) -> None:
         event = VoiceAudio.model_validate(raw)
@@ -269,36 +247,30 @@ class _Session:
 
     async def escalate(self, raw: dict[str, Any]) -> None:
         event = Escalate.model_validate(raw)
-        row = await self.service.escalate(
-            self.principal, event.conversation_id, reason=event.reason
-        )
-        await self.follow(event.conversation_id)
-        await self.status(row)
+        await self.watch(event.conversation_id)
+        # The service publishes where the conversation stands, queued now or before.
+        await self.service.escalate(self.principal, event.conversation_id, reason=event.reason)
 
     async def feedback(self, raw: dict[str, Any]) -> None:
         event = SubmitFeedback.model_validate(raw)
         row = await self.service.feedback(
-            self.principal, event.conversation_id, rating=event.rating, comment=event.comment
+            self.principal,
+            event.conversation_id,
+            rating=event.rating,
+            helpful=event.helpful,
+            comment=event.comment,
+            follow_up_required=event.follow_up_required,
+            message_id=event.message_id,
         )
         await self.send(
             {
                 "type": "FEEDBACK_RECORDED",
                 "conversation_id": event.conversation_id,
                 "feedback_id": row.id,
+                "message_id": row.message_id,
                 "rating": row.rating,
+                "helpful": row.helpful,
             }
-        )
-
-    async def status(self, row: Any) -> None:
-        await self.bus.publish(
-            row.id,
-            {
-                "type": CONVERSATION_STATUS,
-                "conversation_id": row.id,
-                "status": str(row.status),
-                "priority": str(row.priority),
-                "assigned_agent_id": row.assigned_agent_id,
-            },
         )
 
     async def error(self, code: str, message: str, raw: dict[str, Any] | None = None) -> None:

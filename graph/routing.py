@@ -31,6 +31,8 @@ def escalation_reason(state: State) -> str:
         return "repeated_failure"
     if state.tool_rounds >= MAX_TOOL_ROUNDS:
         return "tool_budget"
+    if state.rule:
+        return "rule"
     return ""
 
 

@@ -62,6 +62,10 @@ class State(InputState):
     safety: dict[str, Any] | None = None
     """Guardrail verdict on the latest customer message: flagged, reason, tags."""
 
+    rule: dict[str, Any] | None = None
+    """The escalation rule the latest customer turn matched: rule_id, name, priority,
+    specialization; None when no rule holds."""
+
     retrieved: list[dict[str, Any]] = field(default_factory=list)
     """Knowledge-base passages for the latest message: id, title, text, score."""
 

@@ -19,4 +19,5 @@ HANDOFF_REASONS = {
     "negative_sentiment": "strongly negative sentiment",
     "guardrail": "a guardrail flagged the message",
     "tool_budget": "too many tool calls in one turn",
+    "rule": "an escalation rule matched",
 }

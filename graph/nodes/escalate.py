@@ -14,7 +14,8 @@ from supportgraph.prompts.safety import HANDOFF, HANDOFF_REASONS, HANDOFF_WAITIN
 
 logger = logging.getLogger(__name__)
 
-PRIORITY = {"negative_sentiment": "high", "guardrail": "high", "repeated_failure": "high"}
+PRIORITY = {"negative_sentiment": "HIGH", "guardrail": "HIGH", "repeated_failure": "HIGH"}
+"""Queue priority of the graph's own handoffs; a matching escalation rule sets its own."""
 
 
 async def escalate_to_human(state: State, *, services: Any) -> dict[str, Any]:
@@ -25,9 +26,12 @@ async def escalate_to_human(state: State, *, services: Any) -> dict[str, Any]:
     summary = _summary(state, reason)
     if not _transfer_called(state):
         await services.commerce.call(TRANSFER_TOOL, {"summary": summary})
+    rule = state.rule or {}
     escalation = {
         "reason": reason,
-        "priority": PRIORITY.get(reason, "normal"),
+        "priority": rule.get("priority") or PRIORITY.get(reason, "MEDIUM"),
+        "specialization": rule.get("specialization"),
+        "rule_id": rule.get("rule_id"),
         "summary": summary,
         "customer_id": state.customer["user_id"] if state.customer else None,
     }

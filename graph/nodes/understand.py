@@ -10,6 +10,7 @@ from typing import Any
 from langchain_core.messages import HumanMessage
 from langgraph.runtime import Runtime
 
+from supportgraph.api.rules import TurnFacts
 from supportgraph.graph.nodes.tools import customer_record
 from supportgraph.graph.state import State, SupportContext
 
@@ -63,6 +64,16 @@ async def understand_message(
             ((i, c) for i, c in understanding.ranking if i != "human_agent"), ("out_of_scope", 0.0)
         )
     negative = understanding.sentiment <= NEGATIVE_SENTIMENT
+    negative_turns = state.negative_turns + 1 if negative else 0
+    facts = TurnFacts(
+        text=text,
+        intent=intent,
+        confidence=confidence,
+        sentiment=understanding.sentiment,
+        failures=state.failures,
+        negative_turns=negative_turns,
+    )
+    rule = await asyncio.to_thread(_rule, getattr(services, "rules", None), facts)
     update: dict[str, Any] = {}
     signed_in = runtime.context.signed_in_user_id if runtime.context else None
     if signed_in and state.customer is None:
@@ -73,7 +84,8 @@ async def understand_message(
         "entities": understanding.entities,
         "requests": [asdict(r) for r in requests],
         "sentiment": understanding.sentiment,
-        "negative_turns": state.negative_turns + 1 if negative else 0,
+        "negative_turns": negative_turns,
+        "rule": rule,
         "safety": None,
         "retrieved": [],
         "tool_rounds": 0,
@@ -82,3 +94,9 @@ async def understand_message(
 
 def _read(nlu: Any, text: str) -> tuple[Any, list[Any]]:
     return nlu.understand(text), nlu.requests(text)
+
+
+def _rule(rules: Any, facts: TurnFacts) -> dict[str, Any] | None:
+    """The escalation rule this turn matches (`services.rules`, a `RuleBook`), if any."""
+    match = rules.match(facts) if rules is not None else None
+    return match.as_dict() if match else None

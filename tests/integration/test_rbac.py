@@ -71,6 +71,7 @@ CALLERS = (
 )
 
 _401 = (401, 401, 401, 401)
+_403 = (403, 403, 403, 403)
 _404 = (404, 404, 404, 404)
 
 # fmt: off
@@ -88,12 +89,13 @@ EXPECTED: dict[str, dict[str, tuple[int, int, int, int]]] = {
         "garbage":         _401,
         "expired":         _401,
     },
-    # A customer message runs an AI turn: only while the conversation is ACTIVE (409 after).
+    # A customer message runs an AI turn while the conversation is ACTIVE; once it is with the
+    # human side it is stored for the agent and the AI stays silent.
     "message": {
         "none":            _401,
         "anon_this":       (200, 404, 404, 404),
         "anon_other":      _404,
-        "user_owner":      (404, 200, 409, 409),
+        "user_owner":      (404, 200, 200, 200),
         "user_other":      _404,
         "agent":           (404, 404, 403, 404),
         "agent_assigned":  (404, 404, 403, 403),
@@ -113,14 +115,15 @@ EXPECTED: dict[str, dict[str, tuple[int, int, int, int]]] = {
         "garbage":         _401,
         "expired":         _401,
     },
+    # An agent resolves only what they hold: a queued conversation is taken first.
     "resolve": {
         "none":            _401,
         "anon_this":       (200, 404, 404, 404),
         "anon_other":      _404,
         "user_owner":      (404, 200, 200, 200),
         "user_other":      _404,
-        "agent":           (404, 404, 200, 404),
-        "agent_assigned":  (404, 404, 200, 200),
+        "agent":           (404, 404, 403, 404),
+        "agent_assigned":  (404, 404, 403, 200),
         "admin":           (200, 200, 200, 200),
         "garbage":         _401,
         "expired":         _401,
@@ -147,6 +150,44 @@ EXPECTED: dict[str, dict[str, tuple[int, int, int, int]]] = {
         "agent":           (404, 404, 403, 404),
         "agent_assigned":  (404, 404, 403, 403),
         "admin":           (403, 403, 403, 403),
+        "garbage":         _401,
+        "expired":         _401,
+    },
+    # The human side: staff only (403 for customers, whatever the conversation), then the
+    # conversation must be one the caller may see (404), then in a state that allows it (409).
+    "assign": {
+        "none":            _401,
+        "anon_this":       _403,
+        "anon_other":      _403,
+        "user_owner":      _403,
+        "user_other":      _403,
+        "agent":           (404, 404, 200, 404),
+        "agent_assigned":  (404, 404, 200, 409),
+        "admin":           (409, 409, 409, 409),  # no agent is AVAILABLE to pick
+        "garbage":         _401,
+        "expired":         _401,
+    },
+    "reply": {
+        "none":            _401,
+        "anon_this":       _403,
+        "anon_other":      _403,
+        "user_owner":      _403,
+        "user_other":      _403,
+        "agent":           (404, 404, 409, 404),
+        "agent_assigned":  (404, 404, 409, 201),
+        "admin":           (409, 409, 409, 201),
+        "garbage":         _401,
+        "expired":         _401,
+    },
+    "handback": {
+        "none":            _401,
+        "anon_this":       _403,
+        "anon_other":      _403,
+        "user_owner":      _403,
+        "user_other":      _403,
+        "agent":           (404, 404, 403, 404),
+        "agent_assigned":  (404, 404, 403, 200),
+        "admin":           (409, 409, 200, 200),
         "garbage":         _401,
         "expired":         _401,
     },
@@ -292,6 +333,12 @@ def _call(client: TestClient, endpoint: str, cid: str, headers: dict[str, str]) 
     if endpoint == "feedback":
         body = {"rating": 4, "comment": "fine"}
         return client.post(f"{BASE}/{cid}/feedback", json=body, headers=headers)
+    if endpoint == "assign":
+        return client.post(f"{BASE}/{cid}/assign", json={}, headers=headers)
+    if endpoint == "reply":
+        return client.post(f"{BASE}/{cid}/reply", json={"content": "hi, Omar here"}, headers=headers)
+    if endpoint == "handback":
+        return client.post(f"{BASE}/{cid}/handback", headers=headers)
     if endpoint == "invoke":
         return client.post(
             "/support/invoke",
@@ -352,6 +399,9 @@ def test_the_access_matrix(
     body = response.json()
     if endpoint == "get":
         assert body["conversation_id"] == cid
+    elif endpoint == "message" and target in ("queued", "assigned"):
+        assert body["ai_response"] is None and body["status"] != "ACTIVE"
+        assert _snapshot(world.engine, cid)[3] == before[3] + 1  # stored for the agent
     elif endpoint == "message":
         assert body["ai_response"] and body["status"] == "ACTIVE"
     elif endpoint == "escalate":
@@ -363,6 +413,13 @@ def test_the_access_matrix(
         assert body["rating"] == 4 and _snapshot(world.engine, cid)[4] == before[4] + 1
     elif endpoint == "invoke":
         assert body["output"]["messages"][-1]["type"] == "ai"
+    elif endpoint == "assign":
+        assert body["conversation"]["status"] == "ASSIGNED"
+        assert _snapshot(world.engine, cid)[1] == body["agent_id"]
+    elif endpoint == "reply":
+        assert body["sender"] == "AGENT" and _snapshot(world.engine, cid)[3] == before[3] + 1
+    elif endpoint == "handback":
+        assert body["status"] == "ACTIVE" and _snapshot(world.engine, cid)[1] is None
 
 
 @pytest.mark.parametrize("caller", CALLERS)

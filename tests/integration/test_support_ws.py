@@ -13,7 +13,7 @@ import pytest
 from starlette.websockets import WebSocketDisconnect
 
 from supportgraph.api.events import InProcessBus, RedisBus
-from supportgraph.api.ws import chunks
+from supportgraph.api.events import chunks
 from supportgraph.tests.integration.test_conversations_api import (
     BASE,
     EMAIL,

@@ -12,6 +12,7 @@ Create Date: 2026-12-03 00:00:00
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -57,6 +58,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_escalation_rules_priority", "escalation_rules", ["priority"])
+    _seed_rules()
     op.create_table(
         "knowledge_entries",
         sa.Column("id", sa.String(length=160), nullable=False),
@@ -142,6 +144,25 @@ def upgrade() -> None:
         batch.alter_column("rating", existing_type=sa.Integer(), nullable=True)
         batch.create_index("ix_feedback_created_at", ["created_at"])
         batch.create_foreign_key(_FEEDBACK_MESSAGE_FK, "messages", ["message_id"], ["id"])
+
+
+def _seed_rules() -> None:
+    """A new installation starts with the default escalation rules; admins edit them."""
+    from supportgraph.api.rules import DEFAULT_RULES
+
+    table = sa.table(
+        "escalation_rules",
+        *(sa.column(name) for name in ("id", "name", "description", "priority", "enabled")),
+        sa.column("condition", sa.JSON()),
+        sa.column("action", sa.JSON()),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+        sa.column("updated_at", sa.DateTime(timezone=True)),
+    )
+    now = datetime.now(UTC)
+    op.bulk_insert(
+        table,
+        [{**rule, "enabled": True, "created_at": now, "updated_at": now} for rule in DEFAULT_RULES],
+    )
 
 
 def downgrade() -> None:

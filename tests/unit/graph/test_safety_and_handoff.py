@@ -60,7 +60,7 @@ async def test_that_two_furious_messages_in_a_row_go_to_a_human(commerce: Any) -
     assert first["escalation"] is None
     second = await turn(agent, "Absolutely useless, I hate this")
     assert second["escalation"]["reason"] == "negative_sentiment"
-    assert second["escalation"]["priority"] == "high"
+    assert second["escalation"]["priority"] == "HIGH"
     assert "human agent" in last_reply(second["messages"])
 
 
