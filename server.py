@@ -25,6 +25,7 @@ from supportgraph.api.handoff import HandoffService
 from supportgraph.api.handoff_routes import build_handoff_router
 from supportgraph.api.limits import BodySizeLimit, RateLimits
 from supportgraph.api.locks import build_locks
+from supportgraph.api.outbox import build_outbox
 from supportgraph.api.routes import build_support_router
 from supportgraph.api.rules import RuleBook
 from supportgraph.api.speech import build_speech
@@ -55,6 +56,7 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     conversations = ConversationService(engine, agent, bus)
     handoff = HandoffService(conversations)
     rules = RuleBook(engine)
+    outbox = build_outbox(settings, engine)  # a bad webhook configuration fails here, early
     agent.recorder = conversations.record_turn
     readiness: dict[str, Any] = {"ready": False, "error": None}
 
@@ -77,12 +79,18 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
             raise
         if built.rules is None:
             built.rules = rules
-        async with open_checkpointer(settings) as checkpointer:
-            agent.graph = build_graph(built, checkpointer=checkpointer)
-            readiness.update(ready=True, responder=built.responder.name)
-            logger.info("supportgraph ready (responder: %s)", built.responder.name)
-            yield
-            readiness["ready"] = False
+        stop_outbox = asyncio.Event()
+        relay = asyncio.create_task(outbox.run(stop_outbox), name="outbox")
+        try:
+            async with open_checkpointer(settings) as checkpointer:
+                agent.graph = build_graph(built, checkpointer=checkpointer)
+                readiness.update(ready=True, responder=built.responder.name)
+                logger.info("supportgraph ready (responder: %s)", built.responder.name)
+                yield
+                readiness["ready"] = False
+        finally:
+            stop_outbox.set()
+            await relay
         await commerce.aclose()
 
     app = FastAPI(
