@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from langserve import add_routes
 
 from supportgraph.api.agent import SIGNED_IN_KEY, SupportAgent
+from supportgraph.api.analytics_routes import build_analytics_router
 from supportgraph.api.auth import Authenticator, AuthError, bearer
 from supportgraph.api.conversations import ConversationService, NotFound
 from supportgraph.api.db import platform_engine, upgrade
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     access = Access(auth, RateLimits(settings.redis_url))
     app.include_router(build_support_router(conversations, auth, access))
     app.include_router(build_handoff_router(handoff, rules, access))
+    app.include_router(build_analytics_router(engine, access))
     frame_cap = settings.max_body_bytes
     app.include_router(
         build_ws_router(

@@ -120,7 +120,12 @@ class ConversationService:
         return await asyncio.to_thread(fn, *args)
 
     async def start(
-        self, principal: Principal | None, *, channel: str = "web", subject: str = ""
+        self,
+        principal: Principal | None,
+        *,
+        channel: str = "web",
+        subject: str = "",
+        language: str = "en",
     ) -> Conversation:
         """Open a conversation owned by a signed-in customer, or an anonymous one."""
         if principal is not None and principal.role is not Role.USER:
@@ -132,6 +137,7 @@ class ConversationService:
             customer_id=principal.user_id if principal else None,
             channel=channel,
             subject=subject,
+            language=language,
         )
         return await self._db(self._insert, conversation)
 

@@ -101,10 +101,16 @@ def agents_with_load(session: Session) -> list[AgentLoad]:
     return [AgentLoad(row, held.get(row.id, 0)) for row in rows]
 
 
-def can_take(entry: AgentLoad, conversation: Conversation) -> bool:
-    """Whether this agent may be given this conversation now."""
+def can_take(entry: AgentLoad, conversation: Conversation, *, asked: bool = False) -> bool:
+    """Whether this agent may be given this conversation now.
+
+    Args:
+        entry: The agent and their load.
+        conversation: The waiting conversation.
+        asked: The agent asked for work themselves, so their status does not hold it back.
+    """
     return (
-        entry.agent.status != AgentStatus.OFFLINE
+        (asked or entry.agent.status != AgentStatus.OFFLINE)
         and entry.free > 0
         and conversation.language in (entry.agent.languages or ["en"])
     )
@@ -138,7 +144,7 @@ def next_for(session: Session, entry: AgentLoad) -> Conversation | None:
     """The waiting conversation this agent should take next, or None."""
     if entry.free <= 0:
         return None
-    fitting = [c for c in waiting(session, limit=500) if can_take(entry, c)]
+    fitting = [c for c in waiting(session, limit=500) if can_take(entry, c, asked=True)]
     skills = set(entry.agent.specializations or [])
     # Within the queue's order, a conversation needing this agent's skill comes first only
     # at the same priority: an URGENT one never waits behind a MEDIUM one.

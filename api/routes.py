@@ -26,6 +26,11 @@ class StartConversation(BaseModel):
     )
     channel: str = Field(default="web", max_length=32, pattern=r"^[a-z_]+$")
     subject: str = Field(default="", max_length=200)
+    language: str = Field(
+        default="en",
+        pattern=r"^[a-z]{2,3}$",
+        description="The customer's language (ISO 639); the queue matches agents on it.",
+    )
 
 
 class ConversationOut(BaseModel):
@@ -359,7 +364,9 @@ def build_support_router(
     ) -> StartedConversation:
         body = body or StartConversation()
         try:
-            row = await service.start(principal, channel=body.channel, subject=body.subject)
+            row = await service.start(
+                principal, channel=body.channel, subject=body.subject, language=body.language
+            )
         except PermissionError as error:
             raise _forbidden(error) from error
         token = auth.conversation_token(row.id) if row.anonymous else None
