@@ -1,4 +1,4 @@
-"""The `supportgraph` command: serve, chat, build, train and issue development tokens."""
+"""The `supportgraph` command: serve, chat, answer email batches, build, train, issue tokens."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import json
 import sys
 import uuid
 from pathlib import Path
+from typing import Any
 
-from supportgraph.settings import get_settings
+from supportgraph.settings import Settings, get_settings
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser(
         "eval", help="run eval suites (see `supportgraph eval --help`)", add_help=False
     )
+    _batch_parser(commands)
+    _worker_parser(commands)
     args, rest = parser.parse_known_args(argv)
     if args.command != "eval" and rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
@@ -69,7 +72,137 @@ def main(argv: list[str] | None = None) -> int:
         from supportgraph.evals.__main__ import main as run_evals
 
         return run_evals(rest)
+    elif args.command == "batch":
+        return _batch(args, parser)
+    elif args.command == "worker":
+        return _worker(args)
     return 0
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _batch_parser(commands: Any) -> None:
+    batch = commands.add_parser(
+        "batch",
+        help="answer email tickets from a JSONL file (in process, or on the task queue)",
+        description="Answer email tickets: one JSON object a line with ticket_id, from, subject "
+        "and body. Writes one reply a line and a report; prints the report as a table.",
+    )
+    batch.add_argument("tickets", type=Path, help="JSONL file of tickets")
+    batch.add_argument("--out", type=Path, help="replies file (default: <tickets>.replies.jsonl)")
+    batch.add_argument("--report", type=Path, help="JSON report (default: <tickets>.report.json)")
+    batch.add_argument(
+        "--queue",
+        nargs="?",
+        const="",
+        metavar="URL",
+        help="answer on arq workers at this Redis URL (default URL: SUPPORTGRAPH_QUEUE_URL, "
+        "else SUPPORTGRAPH_REDIS_URL); SUPPORTGRAPH_QUEUE_URL alone also turns the queue on",
+    )
+    batch.add_argument(
+        "--in-process", action="store_true", help="answer here even when a queue URL is set"
+    )
+    batch.add_argument("--queue-name", default="", help="arq queue name (supportgraph:batch)")
+    batch.add_argument("--batch-id", default="", help="names the jobs (default: file digest)")
+    batch.add_argument(
+        "--concurrency", type=_positive, help="tickets answered at once in process (4)"
+    )
+    batch.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+def _worker_parser(commands: Any) -> None:
+    worker = commands.add_parser(
+        "worker", help="run one arq worker answering batch tickets from the task queue"
+    )
+    worker.add_argument(
+        "--queue",
+        default="",
+        metavar="URL",
+        help="Redis URL (default: SUPPORTGRAPH_QUEUE_URL, else SUPPORTGRAPH_REDIS_URL)",
+    )
+    worker.add_argument("--queue-name", default="", help="arq queue name (supportgraph:batch)")
+    worker.add_argument("--concurrency", type=_positive, default=4, help="jobs at once (4)")
+
+
+def _batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Run a batch; print the report table; exit code 2 when the batch cannot run."""
+    from supportgraph.api.batch import BatchError, run_batch
+
+    settings = get_settings()
+    queue = "" if args.in_process else _queue_url(args.queue, settings)
+    if queue is None:
+        return _fail("batch", "--queue needs a URL: pass one or set SUPPORTGRAPH_QUEUE_URL")
+    if queue and args.concurrency is not None:
+        parser.error("--concurrency applies in process; set it on `supportgraph worker` instead")
+    out = args.out or args.tickets.with_suffix(".replies.jsonl")
+    report_path = args.report or args.tickets.with_suffix(".report.json")
+    try:
+        report = asyncio.run(
+            run_batch(
+                args.tickets,
+                settings=settings,
+                queue_url=queue,
+                queue_name=args.queue_name,
+                concurrency=args.concurrency or 4,
+                batch_id=args.batch_id,
+                progress=not args.no_progress,
+            )
+        )
+    except BatchError as error:
+        return _fail("batch", str(error))
+    report.write(report_path)
+    written = report.write_replies(out)
+    print(report.table())  # noqa: T201
+    print(f"replies: {out} ({written})  report: {report_path}")  # noqa: T201
+    return 0
+
+
+def _worker(args: argparse.Namespace) -> int:
+    """Run one worker until stopped; exit code 2 when the queue is unreachable."""
+    import logging
+
+    from supportgraph.api.batch import BatchError
+    from supportgraph.api.worker import DEFAULT_QUEUE_NAME, run_worker
+    from supportgraph.guardrails.pii import install_log_redaction
+
+    settings = get_settings()
+    url = args.queue or settings.queue_url or settings.redis_url
+    if not url:
+        return _fail("worker", "no queue URL: pass --queue redis://… or set SUPPORTGRAPH_QUEUE_URL")
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
+    install_log_redaction()
+    try:
+        run_worker(
+            settings,
+            url=url,
+            queue_name=args.queue_name or DEFAULT_QUEUE_NAME,
+            concurrency=args.concurrency,
+        )
+    except BatchError as error:
+        return _fail("worker", str(error))
+    return 0
+
+
+def _queue_url(flag: str | None, settings: Settings) -> str | None:
+    """The queue URL: the flag's, else the settings'; None for a bare flag without one.
+
+    Without the flag, only `queue_url` turns the queue on: a Redis URL alone (cache, rate
+    limits) does not mean workers are running.
+    """
+    if flag is None:
+        return settings.queue_url
+    url = flag or settings.queue_url or settings.redis_url
+    return url or None
+
+
+def _fail(command: str, message: str) -> int:
+    print(f"supportgraph {command}: {message}", file=sys.stderr)  # noqa: T201
+    return 2
 
 
 def _token(role: str, user_id: str, *, refresh: bool) -> int:
