@@ -43,7 +43,7 @@ from supportgraph.settings import Settings
 from supportgraph.tests.fakes import EmptyKnowledge, PassGuardrail, ScriptedNLU
 
 OPERATIONS = r"^/api/v1/(support|auth)/"
-CALLERS = ("generated", "admin", "customer", "anonymous")
+CALLERS = ("generated", "admin", "agent", "customer", "anonymous")
 """Whose token a call carries; `generated` keeps whatever the fuzzer made of the header."""
 
 
@@ -135,6 +135,8 @@ def _authorize(running: App, case: Any, caller: str, real_id: bool) -> dict[str,
         token = running.auth.conversation_token(cid)
     elif caller == "customer":
         token = running.auth.issue(Role.USER, customer)
+    elif caller == "agent":
+        token = running.auth.issue(Role.AGENT, f"agent_{customer}")
     else:
         token = running.auth.issue(Role.ADMIN, "fuzz_admin")
     if real_id and "conversation_id" in (case.path_parameters or {}):
@@ -174,6 +176,24 @@ OPERATIONS_FUZZED = (
     ("POST", "/api/v1/support/conversations/{conversation_id}/feedback"),
     ("POST", "/api/v1/auth/dev-login"),
     ("POST", "/api/v1/auth/refresh"),
+    ("GET", "/api/v1/support/queue"),
+    ("POST", "/api/v1/support/conversations/{conversation_id}/assign"),
+    ("POST", "/api/v1/support/conversations/{conversation_id}/reply"),
+    ("POST", "/api/v1/support/conversations/{conversation_id}/handback"),
+    ("GET", "/api/v1/support/agents"),
+    ("GET", "/api/v1/support/agents/available"),
+    ("GET", "/api/v1/support/agents/me"),
+    ("PUT", "/api/v1/support/agents/me/status"),
+    ("GET", "/api/v1/support/agents/me/queue"),
+    ("POST", "/api/v1/support/agents/me/next"),
+    ("PUT", "/api/v1/support/agents/{agent_id}"),
+    ("GET", "/api/v1/support/escalation-rules"),
+    ("POST", "/api/v1/support/escalation-rules"),
+    ("GET", "/api/v1/support/escalation-rules/{rule_id}"),
+    ("PUT", "/api/v1/support/escalation-rules/{rule_id}"),
+    ("DELETE", "/api/v1/support/escalation-rules/{rule_id}"),
+    ("GET", "/api/v1/support/analytics/performance"),
+    ("GET", "/api/v1/support/analytics/feedback"),
 )
 
 
