@@ -24,6 +24,7 @@ from supportgraph.api.deps import Access
 from supportgraph.api.events import build_bus
 from supportgraph.api.handoff import HandoffService
 from supportgraph.api.handoff_routes import build_handoff_router
+from supportgraph.api.knowledge_routes import build_knowledge_router
 from supportgraph.api.limits import BodySizeLimit, RateLimits
 from supportgraph.api.locks import build_locks
 from supportgraph.api.outbox import build_outbox
@@ -35,6 +36,7 @@ from supportgraph.api.ws import build_ws_router
 from supportgraph.commerce.api import build_router
 from supportgraph.commerce.factory import build_commerce
 from supportgraph.guardrails.pii import install_log_redaction
+from supportgraph.knowledge.entries import KnowledgeService
 from supportgraph.settings import Settings, get_settings
 
 logger = logging.getLogger("supportgraph")
@@ -57,6 +59,7 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     conversations = ConversationService(engine, agent, bus)
     handoff = HandoffService(conversations)
     rules = RuleBook(engine)
+    knowledge = KnowledgeService(engine)  # its index is the one the services build
     outbox = build_outbox(settings, engine)  # a bad webhook configuration fails here, early
     agent.recorder = conversations.record_turn
     readiness: dict[str, Any] = {"ready": False, "error": None}
@@ -80,6 +83,7 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
             raise
         if built.rules is None:
             built.rules = rules
+        knowledge.kb = built.knowledge
         stop_outbox = asyncio.Event()
         relay = asyncio.create_task(outbox.run(stop_outbox), name="outbox")
         try:
@@ -108,6 +112,7 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     app.include_router(build_support_router(conversations, auth, access))
     app.include_router(build_handoff_router(handoff, rules, access))
     app.include_router(build_analytics_router(engine, access))
+    app.include_router(build_knowledge_router(knowledge, access))
     frame_cap = settings.max_body_bytes
     app.include_router(
         build_ws_router(

@@ -38,18 +38,42 @@ class Services:
     guardrails: Any
     """A `supportgraph.guardrails.base.Guardrail` run on customer messages."""
     responder: Responder
+    rules: Any = None
+    """A `supportgraph.api.rules.RuleBook` of admin-edited escalation rules; None for none."""
 
 
 def build_knowledge(settings: Settings) -> Any:
-    """A Chroma server when a URL is set, else a persistent Chroma directory; indexed."""
+    """A Chroma server when a URL is set, else a persistent Chroma directory; indexed.
+
+    The index follows the `knowledge_entries` table: the platform database is migrated, the
+    shipped documents seed it (an admin's edits and deletions stay), and the live entries are
+    indexed; an index that already holds them is left alone.
+    """
+    from supportgraph.api.db import platform_engine, upgrade
     from supportgraph.knowledge.chroma import http_kb, persistent_kb
     from supportgraph.knowledge.documents import load_documents
+    from supportgraph.knowledge.entries import seed_entries, sync_index
 
     kb = (
         http_kb(settings.chroma_url) if settings.chroma_url else persistent_kb(settings.chroma_path)
     )
-    kb.build(load_documents())
+    upgrade(settings.store_url)
+    engine = platform_engine(settings.store_url)
+    try:
+        seed_entries(engine, load_documents())
+        sync_index(engine, kb)
+    finally:
+        engine.dispose()
     return kb
+
+
+def build_rules(settings: Settings) -> Any:
+    """The escalation rules stored in the platform database (migrated here if needed)."""
+    from supportgraph.api.db import platform_engine, upgrade
+    from supportgraph.api.rules import RuleBook
+
+    upgrade(settings.store_url)
+    return RuleBook(platform_engine(settings.store_url))
 
 
 def build_responder(settings: Settings) -> Responder:
@@ -84,4 +108,5 @@ def build_services(
         nlu=NLU.load(settings.models_dir),
         guardrails=default_input_guardrails(),
         responder=build_responder(settings),
+        rules=build_rules(settings),
     )

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import json
 import threading
+import uuid
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -79,6 +80,19 @@ def _indexed_text(title: str, text: str) -> str:
     return f"{title}\n\n{text}"
 
 
+def _outdated(stored: tuple[str, str, str, int] | None, document: Document) -> bool:
+    """Whether the stored copy must be replaced by this document."""
+    if stored is None:
+        return True
+    title, text, source, version = stored
+    differs = (title, text, source) != (document.title, document.text, document.source)
+    return differs and version <= document.version
+
+
+def _new_revision() -> str:
+    return uuid.uuid4().hex
+
+
 def _blend(cosine: float, lexical: float) -> float:
     return (cosine + LEXICAL_WEIGHT * lexical) / (1.0 + LEXICAL_WEIGHT)
 
@@ -98,7 +112,10 @@ class ChromaKnowledgeBase:
     """Knowledge base stored in one Chroma collection.
 
     A search blends the encoder's cosine similarity with a lexical one (`LexicalIndex`,
-    fitted in memory on the collection's documents at the first search after a build).
+    fitted in memory on the collection's documents). Every change writes a new `revision`
+    into the collection's metadata; a search whose revision differs from the one its lexical
+    index was fitted at refits it first, so every process sharing the collection (one Chroma
+    server behind several API processes) sees a change at its next search.
     """
 
     def __init__(self, client: ClientAPI, collection: str = DEFAULT_COLLECTION) -> None:
@@ -108,6 +125,8 @@ class ChromaKnowledgeBase:
             client: A Chroma client, persistent or HTTP.
             collection: Collection name.
         """
+        self._client = client
+        self._name = collection
         self._embedding = MiniLMEmbeddingFunction()
         self._collection = client.get_or_create_collection(
             name=collection,
@@ -115,14 +134,17 @@ class ChromaKnowledgeBase:
             embedding_function=cast("EmbeddingFunction[Embeddable]", self._embedding),
             configuration={"hnsw": {"space": "cosine"}},
         )
-        self._lexical: LexicalIndex | None = None
+        self._lexical: tuple[str, LexicalIndex] | None = None
         self._lock = threading.Lock()
 
     def build(self, documents: Sequence[Document]) -> bool:
-        """Index documents unless the collection already holds exactly this content.
+        """Make the collection hold exactly these documents, unless it already does.
 
-        Upserts every document, deletes ids that are gone, and records the content
-        hash in the collection metadata. Safe to call on every start.
+        A collection whose recorded content hash matches is left alone. Otherwise only what
+        differs is written: ids that are gone are deleted, and new or changed documents are
+        embedded and upserted, except where the collection holds a newer version of one
+        (written by a change that raced this build). A change of `INDEX_VERSION` re-embeds
+        everything. Safe to call on every start.
 
         Args:
             documents: The full knowledge base.
@@ -131,24 +153,91 @@ class ChromaKnowledgeBase:
             True if the collection was (re)indexed, False if it was already current.
         """
         digest = content_hash(documents)
-        metadata = self._collection.metadata or {}
+        metadata = self._metadata()
         if metadata.get("content_hash") == digest and self._collection.count() == len(documents):
             return False
-        ids = [d.id for d in documents]
-        stale = set(self._collection.get(include=[])["ids"]) - set(ids)
+        everything = metadata.get("index_version") != INDEX_VERSION
+        stored = self._stored()
+        stale = sorted(set(stored) - {d.id for d in documents})
+        changed = [d for d in documents if everything or _outdated(stored.get(d.id), d)]
         if stale:
-            self._collection.delete(ids=sorted(stale))
+            self._collection.delete(ids=stale)
+        self._write(changed)
+        revision = _new_revision() if stale or changed else str(metadata.get("revision", ""))
+        self._stamp(content_hash=digest, index_version=INDEX_VERSION, revision=revision)
+        return True
+
+    def upsert(self, documents: Sequence[Document]) -> None:
+        """Add or replace these documents, leaving every other one as it is.
+
+        Args:
+            documents: New or changed entries.
+        """
         if documents:
-            self._collection.upsert(
-                ids=ids,
-                embeddings=self._embedding([_indexed_text(d.title, d.text) for d in documents]),
-                documents=[d.text for d in documents],
-                metadatas=[{"title": d.title, "source": d.source} for d in documents],
-            )
-        self._collection.modify(metadata={"content_hash": digest})
+            self._write(documents)
+            self._changed()
+
+    def delete(self, ids: Sequence[str]) -> None:
+        """Remove these documents; unknown ids are ignored.
+
+        Args:
+            ids: Entry ids.
+        """
+        if ids:
+            self._collection.delete(ids=list(ids))
+            self._changed()
+
+    def revision(self) -> str:
+        """The collection's current revision, as every process sharing it sees it."""
+        return str(self._metadata().get("revision", ""))
+
+    def _write(self, documents: Sequence[Document]) -> None:
+        if not documents:
+            return
+        self._collection.upsert(
+            ids=[d.id for d in documents],
+            embeddings=self._embedding([_indexed_text(d.title, d.text) for d in documents]),
+            documents=[d.text for d in documents],
+            metadatas=[
+                {"title": d.title, "source": d.source, "version": d.version} for d in documents
+            ],
+        )
+
+    def _changed(self) -> None:
+        """Record a change made one document at a time: a new revision, no content hash.
+
+        Without a hash the next `build` compares the documents themselves, which costs
+        no embedding when they agree.
+        """
+        index_version = str(self._metadata().get("index_version", ""))
+        self._stamp(content_hash="", index_version=index_version, revision=_new_revision())
+
+    def _stamp(self, **metadata: str) -> None:
+        self._collection.modify(metadata=dict(metadata))
         with self._lock:
             self._lexical = None
-        return True
+
+    def _metadata(self) -> dict[str, Any]:
+        # A collection handle caches its metadata; another process's change shows only in a
+        # fresh one.
+        return dict(self._client.get_collection(self._name).metadata or {})
+
+    def _stored(self) -> dict[str, tuple[str, str, str, int]]:
+        """Title, text, source and version of every stored document, by id."""
+        got = self._collection.get(include=["documents", "metadatas"])
+        metas = got["metadatas"] or [{}] * len(got["ids"])
+        texts = got["documents"] or [""] * len(got["ids"])
+        stored = {}
+        for doc_id, text, meta in zip(got["ids"], texts, metas, strict=True):
+            meta = meta or {}
+            version = meta.get("version", 0)
+            stored[doc_id] = (
+                str(meta.get("title", "")),
+                text or "",
+                str(meta.get("source", "")),
+                version if isinstance(version, int) else 0,
+            )
+        return stored
 
     def count(self) -> int:
         """Return how many documents are indexed."""
@@ -215,17 +304,20 @@ class ChromaKnowledgeBase:
         }
 
     def _lexical_index(self) -> LexicalIndex:
-        """The lexical index of the collection's documents, fitted once per build."""
+        """The lexical index of the collection's documents, refitted when the revision moves."""
+        # The revision is read before the documents: an index fitted on them is then at least
+        # as new as the revision it is filed under.
+        revision = self.revision()
         with self._lock:
-            if self._lexical is None:
+            if self._lexical is None or self._lexical[0] != revision:
                 stored = self._collection.get(include=["documents", "metadatas"])
                 metas = stored["metadatas"] or [{}] * len(stored["ids"])
                 texts = [
                     _indexed_text(str((meta or {}).get("title", "")), text or "")
                     for text, meta in zip(stored["documents"] or [], metas, strict=True)
                 ]
-                self._lexical = LexicalIndex(stored["ids"], texts)
-            return self._lexical
+                self._lexical = (revision, LexicalIndex(stored["ids"], texts))
+            return self._lexical[1]
 
 
 def _settings() -> Settings:

@@ -1,9 +1,12 @@
-"""The knowledge port: how the agent searches the store policy and FAQ."""
+"""The knowledge port: how the agent searches the store policy and FAQ, and how it changes."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
+
+from supportgraph.knowledge.documents import Document
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,4 +44,33 @@ class KnowledgeBase(Protocol):
 
     def count(self) -> int:
         """Return how many documents are indexed."""
+        ...
+
+
+@runtime_checkable
+class KnowledgeIndex(KnowledgeBase, Protocol):
+    """A knowledge base that follows the `knowledge_entries` table, one change at a time."""
+
+    def build(self, documents: Sequence[Document]) -> bool:
+        """Make the index hold exactly these documents; return whether anything changed.
+
+        Args:
+            documents: Every live entry.
+        """
+        ...
+
+    def upsert(self, documents: Sequence[Document]) -> None:
+        """Add or replace these documents, leaving every other one as it is.
+
+        Args:
+            documents: New or changed entries.
+        """
+        ...
+
+    def delete(self, ids: Sequence[str]) -> None:
+        """Remove these documents; unknown ids are ignored.
+
+        Args:
+            ids: Entry ids.
+        """
         ...

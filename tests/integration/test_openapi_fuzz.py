@@ -194,6 +194,11 @@ OPERATIONS_FUZZED = (
     ("DELETE", "/api/v1/support/escalation-rules/{rule_id}"),
     ("GET", "/api/v1/support/analytics/performance"),
     ("GET", "/api/v1/support/analytics/feedback"),
+    ("GET", "/api/v1/support/knowledge-base"),
+    ("POST", "/api/v1/support/knowledge-base"),
+    ("GET", "/api/v1/support/knowledge-base/{entry_id}"),
+    ("PUT", "/api/v1/support/knowledge-base/{entry_id}"),
+    ("DELETE", "/api/v1/support/knowledge-base/{entry_id}"),
 )
 
 

@@ -10,6 +10,7 @@ from supportgraph.commerce.port import IDENTITY_TOOLS, TRANSFER_TOOL
 from supportgraph.graph.nodes.understand import last_customer_text
 from supportgraph.graph.responders.flow import figures
 from supportgraph.graph.responders.flow.answers import (
+    admin_entry_answer,
     is_write,
     policy_answer,
     product_info,
@@ -152,6 +153,10 @@ def plan(memory: FlowMemory, state: State, observations: list[Observation], new_
     if new_turn and state.intent in SMALL_TALK and not state.entities:
         if goal is None or state.intent in ("greeting", "thanks", "goodbye"):
             return say(SMALL_TALK[state.intent])
+    if new_turn and goal in (None, "product_info") and not memory.slots.get("product_types"):
+        quoted = admin_entry_answer(state.retrieved)
+        if quoted is not None:
+            return quoted
     if goal == "policy_question":
         return policy_answer(state.retrieved)
     if goal == "product_info":

@@ -12,10 +12,14 @@ from supportgraph.graph.responders.flow.records import (
     format_address,
 )
 from supportgraph.graph.responders.flow.step import Step, call, cite_order, cite_product, say
+from supportgraph.knowledge.documents import ADMIN_ID_PREFIX
 from supportgraph.prompts import flow as replies
 
 MIN_KB_SCORE = 0.35
 """Below this similarity a passage is not trusted to answer the question."""
+CLOSE_KB_SCORE = 0.55
+"""From this similarity an admin's entry answers a question the flow would not otherwise take
+to the knowledge base: one read as out of scope, or about products without naming any."""
 
 
 def product_info(memory: FlowMemory) -> Step:
@@ -47,6 +51,18 @@ def policy_answer(retrieved: list[dict[str, Any]]) -> Step:
         return say(replies.NOT_SURE)
     text = replies.KB_ANSWER.format(text=best["text"].strip(), title=best["title"])
     return say(text, cites=[{"source": "kb", "ref": best["id"], "title": best["title"]}])
+
+
+def admin_entry_answer(retrieved: list[dict[str, Any]]) -> Step | None:
+    """Quote the best passage when it is an admin's entry that closely matches the question.
+
+    Admins add entries about what the shipped policy does not cover (gift wrapping, store
+    hours); the intent model has never seen those topics and reads them as something else.
+    """
+    best = retrieved[0] if retrieved else None
+    if best is None or not best["id"].startswith(ADMIN_ID_PREFIX):
+        return None
+    return policy_answer(retrieved) if best["score"] >= CLOSE_KB_SCORE else None
 
 
 def write_outcome(memory: FlowMemory, seen: Observation) -> Step:
