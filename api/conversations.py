@@ -323,7 +323,7 @@ class ConversationService:
             confidence_score=confidence,
             processing_time_ms=elapsed,
             escalated=bool(escalation),
-            sentiment=verdict["sentiment"],
+            sentiment=float(verdict["sentiment"]),
             citations=cites,
         )
 

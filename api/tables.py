@@ -272,7 +272,7 @@ class WebhookDelivery(SQLModel, table=True):
 
 
 PLATFORM_TABLES = [
-    table.__table__  # type: ignore[attr-defined]
+    table.__table__  # type: ignore[attr-defined,union-attr]
     for table in (
         Conversation,
         Message,

@@ -336,7 +336,9 @@ def _call(client: TestClient, endpoint: str, cid: str, headers: dict[str, str]) 
     if endpoint == "assign":
         return client.post(f"{BASE}/{cid}/assign", json={}, headers=headers)
     if endpoint == "reply":
-        return client.post(f"{BASE}/{cid}/reply", json={"content": "hi, Omar here"}, headers=headers)
+        return client.post(
+            f"{BASE}/{cid}/reply", json={"content": "hi, Omar here"}, headers=headers
+        )
     if endpoint == "handback":
         return client.post(f"{BASE}/{cid}/handback", headers=headers)
     if endpoint == "invoke":

@@ -12,8 +12,7 @@ from typing import Any
 import pytest
 from starlette.websockets import WebSocketDisconnect
 
-from supportgraph.api.events import InProcessBus, RedisBus
-from supportgraph.api.events import chunks
+from supportgraph.api.events import InProcessBus, RedisBus, chunks
 from supportgraph.tests.integration.test_conversations_api import (
     BASE,
     EMAIL,
