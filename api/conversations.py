@@ -290,10 +290,11 @@ class ConversationService:
             if reply
             else {},
         )
-        verdict = {
+        mood = float(state.get("sentiment") or 0.0)
+        verdict: dict[str, Any] = {
             "intent": state.get("intent") or None,
             "confidence": confidence,
-            "sentiment": float(state.get("sentiment") or 0.0),
+            "sentiment": mood,
             "guardrail": state.get("safety"),
             "rule": state.get("rule"),
         }
@@ -323,7 +324,7 @@ class ConversationService:
             confidence_score=confidence,
             processing_time_ms=elapsed,
             escalated=bool(escalation),
-            sentiment=float(verdict["sentiment"]),
+            sentiment=mood,
             citations=cites,
         )
 
