@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import json
-import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import httpx
-import psycopg
 import pytest
 import websockets
 
 from supportgraph.tests.e2e.conftest import free_port, server_env, start, stop
-from supportgraph.tests.integration.test_memory import postgres_or_skip
+from supportgraph.tests.postgres import postgres_schema, redis_or_skip
 
 CUSTOMER = "yusuf_rossi_9620"
 ORDER = "#W6247578"
@@ -33,62 +30,33 @@ SECRET = "journey-signing-key-0123456789abcdef0123"
 EVENT_TIMEOUT = 60.0
 
 
-def _redis_or_skip() -> str:
-    import socket
-
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
-    return "redis://127.0.0.1:6379/0"
-
-
-def _scoped_postgres() -> Iterator[str]:
-    """A throw-away schema in the test database, as a URL whose connections use it."""
-    url = postgres_or_skip()
-    schema = f"sg_journey_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(url, autocommit=True) as admin:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
-    separator = "&" if "?" in url else "?"
-    try:
-        yield f"{url}{separator}options={quote(f'-csearch_path={schema}')}"
-    finally:
-        with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
-
 @pytest.fixture(params=["sqlite", "postgres+redis"])
 def deployment(
     request: pytest.FixtureRequest, tmp_path: Path, models_dir: Path
 ) -> Iterator[tuple[str, str]]:
     """(customer's server URL, agent's server URL): one process on SQLite, two on Postgres."""
     extra = {"SUPPORTGRAPH_AUTH_SECRET": SECRET}
-    scope: Iterator[str] | None = None
     count = 1
-    if request.param == "postgres+redis":
-        redis_url = _redis_or_skip()
-        scope = _scoped_postgres()
-        extra |= {"SUPPORTGRAPH_DATABASE_URL": next(scope), "SUPPORTGRAPH_REDIS_URL": redis_url}
-        count = 2
-    processes: list[subprocess.Popen[bytes]] = []
-    urls = []
-    try:
+    with ExitStack() as stack:  # closed last-in first-out: the servers stop, then the schema goes
+        if request.param == "postgres+redis":
+            redis_url = redis_or_skip()
+            database_url = stack.enter_context(postgres_schema("sg_journey"))
+            extra |= {
+                "SUPPORTGRAPH_DATABASE_URL": database_url,
+                "SUPPORTGRAPH_REDIS_URL": redis_url,
+            }
+            count = 2
+        urls = []
         for index in range(count):
             port = free_port()
             data_dir = tmp_path / f"server{index}"
-            env = server_env(data_dir, models_dir, PORT=str(port))
-            env |= extra
+            data_dir.mkdir()
+            env = server_env(data_dir, models_dir, PORT=str(port)) | extra
             url = f"http://127.0.0.1:{port}"
             command = [sys.executable, "-P", "-m", "supportgraph.cli", "serve"]
-            data_dir.mkdir()
-            processes.append(start(command, env, f"{url}/health", data_dir / "server.log"))
+            stack.callback(stop, start(command, env, f"{url}/health", data_dir / "server.log"))
             urls.append(url)
         yield urls[0], urls[-1]
-    finally:
-        for process in processes:
-            stop(process)
-        if scope is not None:
-            next(scope, None)
 
 
 def login(url: str, role: str, user_id: str) -> str:

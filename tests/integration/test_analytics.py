@@ -9,19 +9,16 @@ bucketed days in the session's zone instead of UTC would put rows on the wrong d
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy
-import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from supportgraph.api.analytics import percentile
@@ -32,10 +29,8 @@ from supportgraph.api.deps import Access
 from supportgraph.api.limits import RateLimits
 from supportgraph.api.tables import Conversation, Feedback, Message
 from supportgraph.settings import Settings
+from supportgraph.tests.postgres import postgres_schema
 
-POSTGRES_URL = os.environ.get(
-    "SUPPORTGRAPH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
 BASE = "/api/v1/support/analytics"
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 RANGE = {"start_date": "2026-03-10", "end_date": "2026-03-13"}
@@ -58,20 +53,8 @@ def sqlite_url(tmp_path: Path) -> str:
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
     """A throw-away schema whose sessions run in Auckland time; skips without PostgreSQL."""
-    libpq_url = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
-    try:
-        admin = psycopg.connect(libpq_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"PostgreSQL not reachable at {libpq_url}: {error}")
-    schema = f"sg_analytics_test_{uuid.uuid4().hex[:12]}"
-    admin.execute(f'CREATE SCHEMA "{schema}"')
-    options = f"-csearch_path={schema} -ctimezone=Pacific/Auckland"
-    scoped = make_url(libpq_url).update_query_dict({"options": options})
-    try:
-        yield scoped.render_as_string(hide_password=False)
-    finally:
-        admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.close()
+    with postgres_schema("sg_analytics_test", options="-ctimezone=Pacific/Auckland") as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

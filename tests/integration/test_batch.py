@@ -15,21 +15,17 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-import psycopg
 import pytest
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 
 from supportgraph.api.batch import MAX_BODY_CHARS, Ticket
 from supportgraph.api.db import platform_engine, upgrade
 from supportgraph.cli import main
 from supportgraph.commerce.store import Store
 from supportgraph.settings import SHIPPED_DATA_DIR, Settings
-from supportgraph.tests.integration.test_memory import POSTGRES_URL
+from supportgraph.tests.postgres import REDIS_URL, postgres_schema, redis_or_skip
 
-REDIS_URL = os.environ.get("SUPPORTGRAPH_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 OUTCOMES = ("resolved", "awaiting_customer", "needs_human", "failed")
 STATUS = (
     ("Order status", "Hi, could you tell me the status of order {order}? Thanks, {first}"),
@@ -263,30 +259,10 @@ def test_that_an_unreachable_queue_says_what_to_start(
 # -- on the queue, two workers ------------------------------------------------------------
 
 
-def redis_or_skip() -> str:
-    parts = urlsplit(REDIS_URL)
-    try:
-        socket.create_connection((parts.hostname or "127.0.0.1", parts.port or 6379), 1).close()
-    except OSError:
-        pytest.skip(f"Redis is not reachable at {REDIS_URL}")
-    return REDIS_URL
-
-
 @pytest.fixture
 def shared_store() -> Iterator[str]:
     """A throw-away Postgres schema holding the seeded store, platform tables and checkpoints."""
-    libpq_url = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
-    try:
-        admin = psycopg.connect(libpq_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        pytest.skip(
-            f"PostgreSQL not reachable at {libpq_url} (two workers share one store): {error}"
-        )
-    schema = f"sg_batch_test_{uuid.uuid4().hex[:12]}"
-    admin.execute(f'CREATE SCHEMA "{schema}"')
-    scoped = make_url(libpq_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    url = scoped.render_as_string(hide_password=False)
-    try:
+    with postgres_schema("sg_batch_test", why="two workers share one store") as url:
         # Set up once, so the two workers' start-ups find everything in place.
         store = Store(url)
         store.seed_if_empty()
@@ -297,9 +273,6 @@ def shared_store() -> Iterator[str]:
         with PostgresSaver.from_conn_string(url) as saver:
             saver.setup()
         yield url
-    finally:
-        admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.close()
 
 
 def wait_until_ready(worker: subprocess.Popen[bytes], log: Path, deadline: float) -> None:

@@ -11,18 +11,15 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, func, inspect
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, col, select
 
 from supportgraph.api.db import (
@@ -43,10 +40,8 @@ from supportgraph.api.tables import (
 )
 from supportgraph.commerce.models import ORDERS, TABLES, USERS
 from supportgraph.commerce.store import Store
+from supportgraph.tests.postgres import postgres_schema
 
-POSTGRES_URL = os.environ.get(
-    "SUPPORTGRAPH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
 PLATFORM_COLUMNS = {
     table.name: {column.name for column in table.columns} for table in PLATFORM_TABLES
 }
@@ -70,16 +65,7 @@ def previous_release(commerce_seed_file: Path, tmp_path: Path) -> str:
 @pytest.fixture
 def postgres_release() -> Iterator[str]:
     """A previous-release store in a throw-away Postgres schema; skips without PostgreSQL."""
-    libpq_url = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
-    try:
-        admin = psycopg.connect(libpq_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"PostgreSQL not reachable at {libpq_url}: {error}")
-    schema = f"sg_migrations_test_{uuid.uuid4().hex[:12]}"
-    admin.execute(f'CREATE SCHEMA "{schema}"')
-    scoped = make_url(libpq_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    url = scoped.render_as_string(hide_password=False)
-    try:
+    with postgres_schema("sg_migrations_test") as url:
         store = Store(url)
         store.seed_if_empty()
         store.dispose()
@@ -88,9 +74,6 @@ def postgres_release() -> Iterator[str]:
         with PostgresSaver.from_conn_string(url) as saver:
             saver.setup()
         yield url
-    finally:
-        admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.close()
 
 
 def commerce_counts(url: str) -> dict[str, int]:

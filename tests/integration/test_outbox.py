@@ -26,11 +26,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 import redis
 from sqlalchemy import Engine
-from sqlalchemy.engine import make_url
 from sqlmodel import Session, col, select
 
 from supportgraph.api.db import platform_engine, upgrade
@@ -55,11 +53,8 @@ from supportgraph.api.webhooks import (
     verify_signature,
 )
 from supportgraph.settings import Settings
+from supportgraph.tests.postgres import REDIS_URL, postgres_schema
 
-POSTGRES_URL = os.environ.get(
-    "SUPPORTGRAPH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
-REDIS_URL = os.environ.get("SUPPORTGRAPH_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET = "whsec-integration-test"
 PII_EMAIL = "jane.doe@example.com"
 
@@ -81,21 +76,9 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
         upgrade(url)
         yield Database(url, "", data_dir)
         return
-    libpq_url = POSTGRES_URL.replace("postgresql+psycopg://", "postgresql://")
-    try:
-        admin = psycopg.connect(libpq_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"PostgreSQL not reachable at {libpq_url}: {error}")
-    schema = f"sg_outbox_test_{uuid.uuid4().hex[:12]}"
-    admin.execute(f'CREATE SCHEMA "{schema}"')
-    scoped = make_url(libpq_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    url = scoped.render_as_string(hide_password=False)
-    try:
+    with postgres_schema("sg_outbox_test") as url:
         upgrade(url)
         yield Database(url, url, data_dir)
-    finally:
-        admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.close()
 
 
 @pytest.fixture

@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import json
-import os
 import threading
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import psycopg
 import pytest
-from sqlalchemy.engine import make_url
 
 from supportgraph.commerce.port import ToolError
 from supportgraph.commerce.retail import run_tool
 from supportgraph.commerce.store import Store
 from supportgraph.settings import SHIPPED_DATA_DIR
+from supportgraph.tests.postgres import postgres_schema
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 TASKS = json.loads((SHIPPED_DATA_DIR / "retail" / "tasks_dev.json").read_text()) + [
@@ -32,22 +29,12 @@ TASKS = json.loads((SHIPPED_DATA_DIR / "retail" / "tasks_dev.json").read_text())
 @pytest.fixture(scope="module")
 def pg_store() -> Iterator[Store]:
     """A store in a uniquely named schema, dropped afterwards; skips without PostgreSQL."""
-    url = os.environ.get("SUPPORTGRAPH_TEST_DATABASE_URL", DEFAULT_URL)
-    libpq_url = url.replace("postgresql+psycopg://", "postgresql://")
-    schema = f"sg_commerce_test_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(libpq_url, autocommit=True, connect_timeout=3)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"PostgreSQL not reachable at {libpq_url}: {error}")
-    admin.execute(f'CREATE SCHEMA "{schema}"')
-    scoped = make_url(libpq_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    store = Store(scoped.render_as_string(hide_password=False))
-    try:
-        yield store
-    finally:
-        store.dispose()
-        admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
-        admin.close()
+    with postgres_schema("sg_commerce_test") as url:
+        store = Store(url)
+        try:
+            yield store
+        finally:
+            store.dispose()
 
 
 def test_that_postgres_seeds_to_the_same_state_as_sqlite(pg_store: Store, store: Store) -> None:

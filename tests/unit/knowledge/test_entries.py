@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import psycopg
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
@@ -35,6 +32,7 @@ from supportgraph.knowledge.entries import (
     sync_index,
 )
 from supportgraph.knowledge.port import KnowledgeIndex
+from supportgraph.tests.postgres import postgres_schema
 
 SHIPPED = [
     Document("policy/cancel", "Policy > Cancel", "Cancel pending orders only.", "policy", "cancel"),
@@ -75,27 +73,6 @@ class RecordingIndex:
             self.docs.pop(doc_id, None)
 
 
-POSTGRES_URL = os.environ.get(
-    "SUPPORTGRAPH_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
-
-
-@contextmanager
-def postgres_schema() -> Iterator[str]:
-    """A throw-away Postgres schema, as a URL whose search path is that schema alone."""
-    try:
-        admin = psycopg.connect(POSTGRES_URL, connect_timeout=3, autocommit=True)
-    except psycopg.OperationalError as error:
-        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_URL}: {error}")
-    schema = f"kb_{uuid.uuid4().hex[:12]}"
-    with admin:
-        admin.execute(f'CREATE SCHEMA "{schema}"')
-        try:
-            yield f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-        finally:
-            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated platform database: SQLite, and Postgres in a schema of its own."""
@@ -103,7 +80,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         if request.param == "sqlite":
             url = f"sqlite:///{tmp_path / 'store.db'}"
         else:
-            url = stack.enter_context(postgres_schema())
+            url = stack.enter_context(postgres_schema("kb"))
         upgrade(url)
         built = platform_engine(url)
         yield built
