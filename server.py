@@ -18,6 +18,7 @@ from langserve import add_routes
 from supportgraph.api.agent import SIGNED_IN_KEY, SupportAgent
 from supportgraph.api.analytics_routes import build_analytics_router
 from supportgraph.api.auth import Authenticator, AuthError, bearer
+from supportgraph.api.console_routes import ClientConfig, build_console_router
 from supportgraph.api.conversations import ConversationService, NotFound
 from supportgraph.api.db import platform_engine, upgrade
 from supportgraph.api.deps import Access
@@ -32,6 +33,7 @@ from supportgraph.api.routes import build_support_router
 from supportgraph.api.rules import RuleBook
 from supportgraph.api.speech import build_speech
 from supportgraph.api.tables import ConversationStatus
+from supportgraph.api.web import not_built, web_app
 from supportgraph.api.ws import build_ws_router
 from supportgraph.commerce.api import build_router
 from supportgraph.commerce.factory import build_commerce
@@ -109,7 +111,11 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.include_router(build_router(commerce, settings.service_token))
     access = Access(auth, RateLimits(settings.redis_url))
-    app.include_router(build_support_router(conversations, auth, access))
+    app.include_router(
+        build_support_router(conversations, auth, access, anonymous_chat=settings.anonymous_chat)
+    )
+    client = ClientConfig(dev_auth=settings.dev_auth, anonymous_chat=settings.anonymous_chat)
+    app.include_router(build_console_router(conversations, commerce, access, client))
     app.include_router(build_handoff_router(handoff, rules, access))
     app.include_router(build_analytics_router(engine, access))
     app.include_router(build_knowledge_router(knowledge, access))
@@ -200,6 +206,12 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
         body = {"status": "ok" if readiness["ready"] else "starting", **readiness}
         return JSONResponse(body, status_code=status)
 
+    # Last: the screens take every path the API does not.
+    screens = web_app()
+    if screens is not None:
+        app.mount("/", screens, name="web")
+    else:
+        app.add_api_route("/", not_built, include_in_schema=False)
     return app
 
 

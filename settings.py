@@ -73,6 +73,12 @@ class Settings:
     """The development issuer (`supportgraph token`, `POST /api/v1/auth/dev-login`); set
     `SUPPORTGRAPH_DEV_AUTH=0` in production so only the identity provider's tokens count."""
 
+    anonymous_chat: bool = field(
+        default_factory=lambda: _env("SUPPORTGRAPH_ANONYMOUS_CHAT", "1") != "0"
+    )
+    """Whether customers may chat without signing in (verified in the chat before any account
+    data is read); `SUPPORTGRAPH_ANONYMOUS_CHAT=0` asks every customer to sign in first."""
+
     jwt_public_key: str = field(default_factory=lambda: _env("SUPPORTGRAPH_JWT_PUBLIC_KEY"))
     """The identity provider's PEM public key (or a path to it) verifying bearer tokens."""
 

@@ -70,6 +70,8 @@ class TurnResult:
     escalated: bool
     sentiment: float
     citations: list[dict[str, Any]]
+    awaiting_confirmation: bool = False
+    """The answer asks the customer to confirm a change; their next message is the answer."""
 
     @property
     def answered(self) -> bool:
@@ -276,6 +278,10 @@ class ConversationService:
         text = str(reply.content) if reply is not None else ""
         cites = list((reply.response_metadata or {}).get("citations") or []) if reply else []
         confidence = round(float(state.get("confidence") or 0.0), 4)
+        confirming = bool(state.get("pending_action")) and not state.get("escalation")
+        details: dict[str, Any] = {"awaiting_confirmation": confirming}
+        if reply is not None:
+            details["responder"] = (reply.response_metadata or {}).get("responder")
         answer = Message(
             id=new_id("msg"),
             conversation_id=cid,
@@ -286,9 +292,7 @@ class ConversationService:
             intent=state.get("intent") or None,
             processing_time_ms=elapsed,
             citations=cites,
-            details={"responder": (reply.response_metadata or {}).get("responder")}
-            if reply
-            else {},
+            details=details,
         )
         mood = float(state.get("sentiment") or 0.0)
         verdict: dict[str, Any] = {
@@ -326,6 +330,7 @@ class ConversationService:
             escalated=bool(escalation),
             sentiment=mood,
             citations=cites,
+            awaiting_confirmation=confirming,
         )
 
     def _store_answer(
@@ -576,6 +581,7 @@ class ConversationService:
                 "confidence_score": answer.confidence_score,
                 "processing_time_ms": answer.processing_time_ms,
                 "citations": answer.citations,
+                "awaiting_confirmation": bool((answer.details or {}).get("awaiting_confirmation")),
             },
         )
 

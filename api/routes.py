@@ -155,6 +155,10 @@ class MessageOut(BaseModel):
         description="On a customer message: the intent, sentiment, guardrail verdict and any "
         "escalation rule the agent read from it. Shown to agents and admins only.",
     )
+    awaiting_confirmation: bool = Field(
+        default=False,
+        description="On an AI answer: it asks the customer to confirm a change (yes or no).",
+    )
     created_at: datetime
 
     @classmethod
@@ -169,6 +173,7 @@ class MessageOut(BaseModel):
             intent=row.intent,
             citations=row.citations or [],
             details=row.details or {},
+            awaiting_confirmation=bool((row.details or {}).get("awaiting_confirmation")),
             created_at=row.created_at,
         )
 
@@ -231,6 +236,9 @@ class MessageReply(BaseModel):
     status: str
     escalated: bool
     citations: list[dict[str, Any]] = Field(default_factory=list)
+    awaiting_confirmation: bool = Field(
+        default=False, description="The answer asks the customer to confirm a change (yes or no)."
+    )
 
 
 class EscalateRequest(BaseModel):
@@ -344,9 +352,16 @@ class TokenPair(BaseModel):
 
 
 def build_support_router(
-    service: ConversationService, auth: Authenticator, access: Access
+    service: ConversationService,
+    auth: Authenticator,
+    access: Access,
+    *,
+    anonymous_chat: bool = True,
 ) -> APIRouter:
-    """The /api/v1 support routes on this service, with this caller check and rate limit."""
+    """The /api/v1 support routes on this service, with this caller check and rate limit.
+
+    With `anonymous_chat` off, a conversation is started only by a signed-in customer.
+    """
     router = APIRouter(prefix="/api/v1")
 
     Caller = Annotated[Principal | None, Depends(access.caller)]
@@ -363,6 +378,12 @@ def build_support_router(
         principal: Caller, body: StartConversation | None = None
     ) -> StartedConversation:
         body = body or StartConversation()
+        if principal is None and not anonymous_chat:
+            raise HTTPException(
+                401,
+                {"code": "sign_in_required", "message": "sign in to start a conversation"},
+                headers={"WWW-Authenticate": "Bearer"},
+            )
         try:
             row = await service.start(
                 principal, channel=body.channel, subject=body.subject, language=body.language
@@ -432,6 +453,7 @@ def build_support_router(
             status=result.conversation.status,
             escalated=result.escalated,
             citations=result.citations,
+            awaiting_confirmation=result.awaiting_confirmation,
         )
 
     @router.post(
