@@ -17,7 +17,7 @@ else
 WHEELS := --extra-index-url https://download.pytorch.org/whl/cpu --index-strategy unsafe-best-match
 endif
 
-.PHONY: help install build run dev test test-fast lint typecheck eval bench bench-nlu lock clean
+.PHONY: help install build web web-test browser run dev test test-fast lint typecheck eval bench bench-nlu lock clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -34,14 +34,39 @@ install: $(STAMP) ## install the locked dependencies into .venv
 build: install ## seed the store, train the intent model, index the knowledge base
 	$(VENV)/bin/supportgraph build
 
-run: build ## serve on http://127.0.0.1:$(PORT)
+# The web screens (web/dist) are rebuilt when any of their sources is newer than the build.
+WEB_SOURCES := $(shell find web/src web/public -type f 2>/dev/null) $(wildcard web/*.html web/*.ts web/*.json web/*.cjs)
+NODE_OK = node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a==20&&b>=19)?0:1)'
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	@command -v node >/dev/null && $(NODE_OK) || { echo "The web screens need Node.js 20.19 or newer with npm: install it from https://nodejs.org or your system's packages (Debian: apt-get install nodejs npm)."; exit 1; }
+	cd web && npm ci --no-audit --no-fund
+	touch $@
+
+web/dist/index.html: web/node_modules/.package-lock.json $(WEB_SOURCES)
+	cd web && npm run build
+	touch $@
+
+web: web/dist/index.html ## build the widget, the agent console and the admin screens
+
+web-test: web/node_modules/.package-lock.json ## the screens' unit tests (Vitest)
+	cd web && npx vitest run
+
+# The browser tests run in Debian's Chromium (Playwright drives it; no browser download).
+CHROMIUM ?= /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } || \
+	  { echo "The browser tests need Chromium at $(CHROMIUM): apt-get install chromium (or set CHROMIUM=...)."; exit 1; }
+
+run: build web ## serve on http://127.0.0.1:$(PORT)
 	PORT=$(PORT) $(VENV)/bin/supportgraph serve
 
 dev: install ## serve the graph in LangGraph Studio (langgraph dev)
 	LANGGRAPH_CLI_NO_ANALYTICS=1 $(VENV)/bin/langgraph dev --no-browser --port 2024
 
-test: install ## run the test suite
-	$(PY) -m pytest
+test: install web web-test browser ## run the test suite: Python, the screens' units, the browser journeys
+	SUPPORTGRAPH_BROWSER_TESTS=required CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
 lint: install ## ruff
 	$(VENV)/bin/ruff check .

@@ -167,6 +167,7 @@ class MessageOut(BaseModel):
         return cls(
             message_id=row.id,
             sender=row.sender,
+            sender_id=row.sender_id,
             type=row.type,
             content=row.content,
             confidence_score=row.confidence_score,
