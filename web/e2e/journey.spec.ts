@@ -10,6 +10,7 @@ import {
   registerAgent,
   say,
   screenshotPath,
+  seriousViolations,
   staffSignIn,
 } from "./helpers";
 
@@ -66,6 +67,7 @@ test("a customer's change, handoff and rating, worked by an agent, counted for t
   await agent.getByRole("button", { name: "Send reply" }).click();
   await expect(log).toContainText(words);
   await expect(history).toContainText(words);
+  expect(await seriousViolations(agent)).toEqual([]); // with a conversation, chart and customer open
   const consoleShot = screenshotPath("console");
   if (consoleShot) {
     await agent.evaluate(() => window.scrollTo(0, 0));
@@ -77,6 +79,7 @@ test("a customer's change, handoff and rating, worked by an agent, counted for t
   await answer.getByRole("button", { name: "Helpful", exact: true }).click();
   await answer.getByRole("radio", { name: "5 stars" }).check({ force: true });
   await expect(answer.getByText("Thanks for your feedback")).toBeVisible();
+  expect(await seriousViolations(store)).toEqual([]); // answers, sources, feedback, the handoff
 
   // The agent resolves it; the customer sees the end.
   await agent.getByRole("button", { name: "Resolve", exact: true }).click();
@@ -96,7 +99,8 @@ test("a customer's change, handoff and rating, worked by an agent, counted for t
   const cells = row.getByRole("cell");
   await expect(cells.nth(1)).toHaveText("1"); // conversations opened today
   await expect(cells.nth(3)).toHaveText("100%"); // escalated
-  await expect(admin.getByRole("heading", { name: /Automation/ }).first()).toBeVisible();
+  await expect(admin.getByText(`Conversations: latest 1 on ${today}`, { exact: false })).toBeVisible();
+  await expect(admin.getByRole("heading", { name: "Conversations per day" })).toBeVisible();
   const adminShot = screenshotPath("admin");
   if (adminShot) await admin.screenshot({ path: adminShot, fullPage: true });
 });

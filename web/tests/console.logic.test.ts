@@ -12,6 +12,7 @@ import {
 import { arrivalAnnouncement, inServingOrder, newArrivals } from "../src/console/queue";
 import { describeTrend, sentimentPoints, trendDirection } from "../src/console/sentiment";
 import type { Conversation, CustomerOrder, Message, QueueItem } from "../src/shared/types";
+import { serverMessage } from "./messageFixtures";
 
 function conversation(fields: Partial<Conversation> = {}): Conversation {
   return {
@@ -42,19 +43,12 @@ function queued(id: string, position: number, subject = `Subject ${id}`): QueueI
 }
 
 function message(fields: Partial<Message> & Pick<Message, "message_id">): Message {
-  return {
+  return serverMessage({
     sender: "CUSTOMER",
-    sender_id: null,
-    type: "TEXT",
     content: "hello",
-    confidence_score: null,
-    intent: null,
-    citations: [],
-    details: {},
-    awaiting_confirmation: false,
     created_at: "2026-01-10T10:00:00",
     ...fields,
-  };
+  });
 }
 
 describe("times", () => {

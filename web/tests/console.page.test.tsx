@@ -2,6 +2,7 @@ import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ConsolePage } from "../src/console/ConsolePage";
+import type { MessageFields } from "../src/console/messages";
 import { ReplyBox } from "../src/console/ReplyBox";
 import { Api } from "../src/shared/api";
 import { Session } from "../src/shared/session";
@@ -12,6 +13,7 @@ import type {
   QueueItem,
   ServerEvent,
 } from "../src/shared/types";
+import { serverMessage } from "./messageFixtures";
 import { renderWithTheme } from "./render";
 
 // --- A fake server: REST routes answered from a table, and a socket the test drives. ---
@@ -108,21 +110,8 @@ function conversation(fields: Partial<Conversation> = {}): Conversation {
   };
 }
 
-type Essentials = Pick<Message, "message_id" | "sender" | "content">;
-
-function message(fields: Essentials & Partial<Message>): Message {
-  return {
-    sender_id: null,
-    type: "TEXT",
-    confidence_score: null,
-    intent: null,
-    citations: [],
-    details: {},
-    awaiting_confirmation: false,
-    created_at: minutesAgo(4),
-    ...fields,
-  };
-}
+/** A stored message, sent four minutes ago unless `fields` says when. */
+const message = (fields: MessageFields) => serverMessage({ created_at: minutesAgo(4), ...fields });
 
 const history: Message[] = [
   message({

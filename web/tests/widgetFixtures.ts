@@ -24,21 +24,7 @@ export const customerToken = () =>
 export const guestToken = () =>
   jwt({ sub: `conversation:${CID}`, typ: "conversation", cid: CID, exp: inAnHour() });
 
-type Required = Pick<Message, "message_id" | "sender" | "content">;
-
-export function serverMessage(fields: Partial<Message> & Required): Message {
-  return {
-    sender_id: null,
-    type: "TEXT",
-    confidence_score: null,
-    intent: null,
-    citations: [],
-    details: {},
-    awaiting_confirmation: false,
-    created_at: "2026-12-01T10:00:00Z",
-    ...fields,
-  };
-}
+export { serverMessage } from "./messageFixtures";
 
 export function detail(
   messages: Message[],

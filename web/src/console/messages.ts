@@ -28,9 +28,11 @@ export function addLiveMessage(current: Message[], live: Message): Message[] {
   return mergeMessages(current, [live]);
 }
 
-type Essentials = Pick<Message, "message_id" | "sender" | "content">;
+/** What every message names; the rest of a Message has defaults. */
+export type MessageFields = Pick<Message, "message_id" | "sender" | "content"> & Partial<Message>;
 
-function message(fields: Essentials & Partial<Message>): Message {
+/** A whole message from its fields, the others as a plain text message has them. */
+export function messageRecord(fields: MessageFields): Message {
   return {
     sender_id: null,
     type: "TEXT",
@@ -49,7 +51,7 @@ export function messageFromEvent(event: ServerEvent, now: Date = new Date()): Me
   const created_at = now.toISOString();
   switch (event.type) {
     case "CUSTOMER_MESSAGE":
-      return message({
+      return messageRecord({
         message_id: event.message_id,
         sender: "CUSTOMER",
         content: event.content,
@@ -57,7 +59,7 @@ export function messageFromEvent(event: ServerEvent, now: Date = new Date()): Me
         created_at,
       });
     case "AGENT_MESSAGE":
-      return message({
+      return messageRecord({
         message_id: event.message_id,
         sender: "AGENT",
         sender_id: event.agent_id ?? null,
@@ -66,7 +68,7 @@ export function messageFromEvent(event: ServerEvent, now: Date = new Date()): Me
       });
     case "AI_RESPONSE":
       if (!event.final) return null;
-      return message({
+      return messageRecord({
         message_id: event.message_id,
         sender: "AI",
         content: event.content,

@@ -1,20 +1,12 @@
 // Add an agent or change one. The agent id is the subject of the agent's sign-in token, so it
 // is chosen once, when the agent is added.
 
-import {
-  Button,
-  Group,
-  NumberInput,
-  Select,
-  Stack,
-  TagsInput,
-  Text,
-  TextInput,
-} from "@mantine/core";
+import { NumberInput, Select, Stack, TagsInput, Text, TextInput } from "@mantine/core";
 import { useState, type FormEvent } from "react";
 import type { Api } from "../../shared/api";
 import type { AgentStatus, SupportAgent } from "../../shared/types";
-import { ErrorNotice } from "../Feedback";
+import { FormFooter } from "../FormFooter";
+import { useSave } from "../useSave";
 import { checkAgent, type AgentDraft, type AgentProblems } from "./agentCheck";
 import { saveAgent } from "./agentsApi";
 import { STATUS_OPTIONS } from "./statuses";
@@ -45,8 +37,7 @@ export function AgentForm({ api, agent, existingIds, onSaved, onCancel }: AgentF
   const creating = agent === null;
   const [draft, setDraft] = useState(() => draftOf(agent));
   const [problems, setProblems] = useState<AgentProblems>({});
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
+  const { saving, error, save } = useSave(onSaved);
   const set = (change: Partial<AgentDraft>) => setDraft((d) => ({ ...d, ...change }));
 
   const submit = async (event: FormEvent) => {
@@ -54,16 +45,9 @@ export function AgentForm({ api, agent, existingIds, onSaved, onCancel }: AgentF
     const found = checkAgent(draft, creating, existingIds);
     setProblems(found);
     if (Object.keys(found).length > 0 || typeof draft.max_concurrent !== "number") return;
-    setSaving(true);
-    setError(null);
-    try {
-      const id = creating ? draft.agent_id.trim() : agent.agent_id;
-      onSaved(await saveAgent(api, id, { ...draft, max_concurrent: draft.max_concurrent }));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setSaving(false);
-    }
+    const id = creating ? draft.agent_id.trim() : agent.agent_id;
+    const fields = { ...draft, max_concurrent: draft.max_concurrent };
+    await save(() => saveAgent(api, id, fields));
   };
 
   return (
@@ -135,15 +119,12 @@ export function AgentForm({ api, agent, existingIds, onSaved, onCancel }: AgentF
           onChange={(max_concurrent) => set({ max_concurrent })}
           error={problems.max_concurrent}
         />
-        {error !== null && <ErrorNotice title="The agent was not saved" error={error} />}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={saving}>
-            Save
-          </Button>
-        </Group>
+        <FormFooter
+          error={error}
+          errorTitle="The agent was not saved"
+          saving={saving}
+          onCancel={onCancel}
+        />
       </Stack>
     </form>
   );

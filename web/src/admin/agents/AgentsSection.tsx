@@ -1,11 +1,13 @@
 // Agents: who takes conversations from the human queue, and how many at once.
 
-import { Button, Group, Modal, Stack, Text, Title } from "@mantine/core";
-import { IconPlus } from "@tabler/icons-react";
+import { Stack, Text } from "@mantine/core";
 import { useState } from "react";
 import type { Api } from "../../shared/api";
 import type { SupportAgent } from "../../shared/types";
+import { EditorModal } from "../EditorModal";
 import { EmptyNote, ErrorNotice, Loading } from "../Feedback";
+import { SectionHeader } from "../SectionHeader";
+import { useEditor } from "../useEditor";
 import { useResource } from "../useResource";
 import { AgentForm } from "./AgentForm";
 import { listAgents } from "./agentsApi";
@@ -13,26 +15,16 @@ import { AgentsTable } from "./AgentsTable";
 
 export function AgentsSection({ api }: { api: Api }) {
   const agents = useResource("agents", () => listAgents(api));
-  const [editing, setEditing] = useState<SupportAgent | "new" | null>(null);
   const [notice, setNotice] = useState("");
 
-  const saved = (agent: SupportAgent) => {
+  const editor = useEditor((agent: SupportAgent) => {
     setNotice(`Saved ${agent.display_name}.`);
-    setEditing(null);
     agents.reload();
-  };
+  });
 
   return (
     <Stack gap="lg">
-      <Group justify="space-between">
-        <Title order={2}>Agents</Title>
-        <Button
-          leftSection={<IconPlus size={16} aria-hidden="true" />}
-          onClick={() => setEditing("new")}
-        >
-          Add agent
-        </Button>
-      </Group>
+      <SectionHeader title="Agents" addLabel="Add agent" onAdd={editor.create} />
       <Text role="status" size="sm">
         {notice}
       </Text>
@@ -42,26 +34,20 @@ export function AgentsSection({ api }: { api: Api }) {
       {agents.data === null && agents.loading && <Loading label="Loading agents…" />}
       {agents.data?.length === 0 && <EmptyNote>No agents yet. Add the first one.</EmptyNote>}
       {agents.data && agents.data.length > 0 && (
-        <AgentsTable agents={agents.data} onEdit={setEditing} />
+        <AgentsTable agents={agents.data} onEdit={editor.edit} />
       )}
-      <Modal
-        opened={editing !== null}
-        onClose={() => setEditing(null)}
-        title={editing === "new" ? "Add agent" : "Edit agent"}
-        size="lg"
-        closeButtonProps={{ "aria-label": "Close" }}
-      >
-        {editing !== null && (
+      <EditorModal editor={editor} newTitle="Add agent" editTitle="Edit agent" size="lg">
+        {(agent) => (
           <AgentForm
-            key={editing === "new" ? "new" : editing.agent_id}
+            key={agent?.agent_id ?? "new"}
             api={api}
-            agent={editing === "new" ? null : editing}
+            agent={agent}
             existingIds={agents.data?.map((a) => a.agent_id) ?? []}
-            onSaved={saved}
-            onCancel={() => setEditing(null)}
+            onSaved={editor.saved}
+            onCancel={editor.close}
           />
         )}
-      </Modal>
+      </EditorModal>
     </Stack>
   );
 }

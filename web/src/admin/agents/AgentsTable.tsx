@@ -1,7 +1,8 @@
 // Every agent, what they can take and what they hold now.
 
-import { Box, Button, Group, Table, Text } from "@mantine/core";
+import { Box, Group, Table, Text } from "@mantine/core";
 import type { AgentStatus, SupportAgent } from "../../shared/types";
+import { RowActions } from "../RowActions";
 import { STATUS_LABELS } from "./statuses";
 
 // The dot only helps scanning; the word beside it carries the status.
@@ -67,14 +68,7 @@ export function AgentsTable({ agents, onEdit }: AgentsTableProps) {
                 {agent.current_load} of {agent.max_concurrent}
               </Table.Td>
               <Table.Td>
-                <Button
-                  size="xs"
-                  variant="default"
-                  onClick={() => onEdit(agent)}
-                  aria-label={`Edit ${agent.display_name}`}
-                >
-                  Edit
-                </Button>
+                <RowActions name={agent.display_name} onEdit={() => onEdit(agent)} />
               </Table.Td>
             </Table.Tr>
           ))}

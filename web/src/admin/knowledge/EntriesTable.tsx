@@ -1,8 +1,9 @@
 // One page of knowledge-base entries, with how often the AI cited each and how that went.
 
-import { Badge, Button, Group, Table, Text } from "@mantine/core";
+import { Badge, Group, Table, Text } from "@mantine/core";
 import type { KnowledgeEntry } from "../../shared/types";
 import { formatCount, formatPercent } from "../format";
+import { RowActions } from "../RowActions";
 
 interface EntriesTableProps {
   entries: KnowledgeEntry[];
@@ -54,25 +55,11 @@ export function EntriesTable({ entries, caption, onEdit, onDelete }: EntriesTabl
                 {entry.success_rate === null ? "No ratings yet" : formatPercent(entry.success_rate)}
               </Table.Td>
               <Table.Td>
-                <Group gap="xs" wrap="nowrap">
-                  <Button
-                    size="xs"
-                    variant="default"
-                    onClick={() => onEdit(entry)}
-                    aria-label={`Edit ${entry.title}`}
-                  >
-                    Edit
-                  </Button>
-                  <Button
-                    size="xs"
-                    variant="outline"
-                    color="red.9"
-                    onClick={() => onDelete(entry)}
-                    aria-label={`Delete ${entry.title}`}
-                  >
-                    Delete
-                  </Button>
-                </Group>
+                <RowActions
+                  name={entry.title}
+                  onEdit={() => onEdit(entry)}
+                  onDelete={() => onDelete(entry)}
+                />
               </Table.Td>
             </Table.Tr>
           ))}

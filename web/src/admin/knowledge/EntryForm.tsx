@@ -1,12 +1,13 @@
 // Add or change one entry. A change is sent with the version that was read; if someone else
 // saved in between, the server refuses it (409) and the form offers their version instead.
 
-import { Alert, Button, Group, Stack, TagsInput, Text, Textarea, TextInput } from "@mantine/core";
+import { Alert, Button, Stack, TagsInput, Text, Textarea, TextInput } from "@mantine/core";
 import { useRef, useState, type FormEvent } from "react";
 import type { Api } from "../../shared/api";
 import type { KnowledgeEntry } from "../../shared/types";
 import { isConflict } from "../errors";
 import { ErrorNotice } from "../Feedback";
+import { FormFooter } from "../FormFooter";
 import { fieldsOf, getEntry, saveEntry, type EntryFields } from "./entries";
 
 interface EntryFormProps {
@@ -127,17 +128,12 @@ export function EntryForm({ api, entry, onSaved, onCancel }: EntryFormProps) {
         {reloadError !== null && (
           <ErrorNotice title="The entry could not be reloaded" error={reloadError} />
         )}
-        {error !== null && !isConflict(error) && (
-          <ErrorNotice title="The entry was not saved" error={error} />
-        )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={busy === "saving"}>
-            Save
-          </Button>
-        </Group>
+        <FormFooter
+          error={isConflict(error) ? null : error}
+          errorTitle="The entry was not saved"
+          saving={busy === "saving"}
+          onCancel={onCancel}
+        />
       </Stack>
     </form>
   );

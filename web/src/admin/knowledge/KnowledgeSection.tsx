@@ -1,13 +1,16 @@
 // Knowledge base: search and page through the entries the AI answers from; add, change, delete.
 
-import { Button, Group, Modal, Pagination, Stack, Text, TextInput, Title } from "@mantine/core";
+import { Group, Pagination, Stack, Text, TextInput } from "@mantine/core";
 import { useDebouncedValue } from "@mantine/hooks";
-import { IconPlus, IconSearch } from "@tabler/icons-react";
+import { IconSearch } from "@tabler/icons-react";
 import { useRef, useState } from "react";
 import type { Api } from "../../shared/api";
 import type { KnowledgeEntry } from "../../shared/types";
 import { ConfirmDialog } from "../ConfirmDialog";
+import { EditorModal } from "../EditorModal";
 import { EmptyNote, ErrorNotice, Loading } from "../Feedback";
+import { SectionHeader } from "../SectionHeader";
+import { useEditor } from "../useEditor";
 import { useResource } from "../useResource";
 import { deleteEntry, listEntries, PAGE_SIZE } from "./entries";
 import { EntriesTable } from "./EntriesTable";
@@ -27,7 +30,6 @@ export function KnowledgeSection({ api }: { api: Api }) {
   const [page, setPage] = useState(1);
   const [q] = useDebouncedValue(search, DEBOUNCE_MS);
   const [cat] = useDebouncedValue(category, DEBOUNCE_MS);
-  const [editing, setEditing] = useState<KnowledgeEntry | "new" | null>(null);
   const [deleting, setDeleting] = useState<KnowledgeEntry | null>(null);
   const [notice, setNotice] = useState("");
   const heading = useRef<HTMLHeadingElement>(null);
@@ -36,11 +38,10 @@ export function KnowledgeSection({ api }: { api: Api }) {
   const list = useResource(JSON.stringify(filter), () => listEntries(api, filter));
   const pages = list.data ? Math.max(1, Math.ceil(list.data.total / PAGE_SIZE)) : 1;
 
-  const saved = (entry: KnowledgeEntry) => {
+  const editor = useEditor((entry: KnowledgeEntry) => {
     setNotice(`Saved “${entry.title}”.`);
-    setEditing(null);
     list.reload();
-  };
+  });
 
   const remove = async () => {
     if (!deleting) return;
@@ -57,17 +58,12 @@ export function KnowledgeSection({ api }: { api: Api }) {
 
   return (
     <Stack gap="lg">
-      <Group justify="space-between">
-        <Title order={2} ref={heading} tabIndex={-1}>
-          Knowledge base
-        </Title>
-        <Button
-          leftSection={<IconPlus size={16} aria-hidden="true" />}
-          onClick={() => setEditing("new")}
-        >
-          New entry
-        </Button>
-      </Group>
+      <SectionHeader
+        title="Knowledge base"
+        addLabel="New entry"
+        onAdd={editor.create}
+        headingRef={heading}
+      />
       <Group align="flex-start" grow preventGrowOverflow={false}>
         <TextInput
           type="search"
@@ -108,7 +104,7 @@ export function KnowledgeSection({ api }: { api: Api }) {
         <EntriesTable
           entries={list.data.items}
           caption={caption}
-          onEdit={(entry) => setEditing(entry)}
+          onEdit={editor.edit}
           onDelete={(entry) => setDeleting(entry)}
         />
       )}
@@ -123,23 +119,17 @@ export function KnowledgeSection({ api }: { api: Api }) {
           />
         </nav>
       )}
-      <Modal
-        opened={editing !== null}
-        onClose={() => setEditing(null)}
-        title={editing === "new" ? "New entry" : "Edit entry"}
-        size="lg"
-        closeButtonProps={{ "aria-label": "Close" }}
-      >
-        {editing !== null && (
+      <EditorModal editor={editor} newTitle="New entry" editTitle="Edit entry" size="lg">
+        {(entry) => (
           <EntryForm
-            key={editing === "new" ? "new" : editing.id}
+            key={entry?.id ?? "new"}
             api={api}
-            entry={editing === "new" ? null : editing}
-            onSaved={saved}
-            onCancel={() => setEditing(null)}
+            entry={entry}
+            onSaved={editor.saved}
+            onCancel={editor.close}
           />
         )}
-      </Modal>
+      </EditorModal>
       <ConfirmDialog
         subject={deleting ? `the entry “${deleting.title}”` : null}
         title="Delete entry"

@@ -2,7 +2,6 @@
 // pointed out at once, and the server's own check (422) is shown beside the form.
 
 import {
-  Button,
   Code,
   Group,
   NumberInput,
@@ -16,7 +15,8 @@ import {
 import { useState, type FormEvent } from "react";
 import type { Api } from "../../shared/api";
 import type { EscalationRule, Priority } from "../../shared/types";
-import { ErrorNotice } from "../Feedback";
+import { FormFooter } from "../FormFooter";
+import { useSave } from "../useSave";
 import { priorityLabel, summarizeCondition } from "./conditionSummary";
 import { parseConditionText } from "./conditionText";
 import { checkRule, draftOfRule, type RuleDraft, type RuleProblems } from "./ruleDraft";
@@ -49,8 +49,7 @@ interface RuleFormProps {
 export function RuleForm({ api, rule, onSaved, onCancel }: RuleFormProps) {
   const [draft, setDraft] = useState(() => draftOfRule(rule));
   const [problems, setProblems] = useState<RuleProblems>({});
-  const [error, setError] = useState<unknown>(null);
-  const [saving, setSaving] = useState(false);
+  const { saving, error, save } = useSave(onSaved);
   const set = (change: Partial<RuleDraft>) => setDraft((d) => ({ ...d, ...change }));
   const parsed = parseConditionText(draft.conditionText);
 
@@ -58,16 +57,9 @@ export function RuleForm({ api, rule, onSaved, onCancel }: RuleFormProps) {
     event.preventDefault();
     const result = checkRule(draft);
     setProblems(result.problems);
-    if (!result.fields) return;
-    setSaving(true);
-    setError(null);
-    try {
-      onSaved(await saveRule(api, result.fields, rule?.rule_id ?? null));
-    } catch (failure) {
-      setError(failure);
-    } finally {
-      setSaving(false);
-    }
+    const fields = result.fields;
+    if (!fields) return;
+    await save(() => saveRule(api, fields, rule?.rule_id ?? null));
   };
 
   return (
@@ -149,15 +141,12 @@ export function RuleForm({ api, rule, onSaved, onCancel }: RuleFormProps) {
           error={problems.condition}
         />
         {parsed.ok && <Text size="sm">Reads as: {summarizeCondition(parsed.condition)}</Text>}
-        {error !== null && <ErrorNotice title="The rule was not saved" error={error} />}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={saving}>
-            Save
-          </Button>
-        </Group>
+        <FormFooter
+          error={error}
+          errorTitle="The rule was not saved"
+          saving={saving}
+          onCancel={onCancel}
+        />
       </Stack>
     </form>
   );

@@ -1,12 +1,14 @@
 // Escalation rules: when the AI hands a conversation to a person, and how urgently.
 
-import { Button, Group, Modal, Stack, Text, Title } from "@mantine/core";
-import { IconPlus } from "@tabler/icons-react";
+import { Stack, Text } from "@mantine/core";
 import { useRef, useState } from "react";
 import type { Api } from "../../shared/api";
 import type { EscalationRule } from "../../shared/types";
 import { ConfirmDialog } from "../ConfirmDialog";
+import { EditorModal } from "../EditorModal";
 import { EmptyNote, ErrorNotice, Loading } from "../Feedback";
+import { SectionHeader } from "../SectionHeader";
+import { useEditor } from "../useEditor";
 import { useResource } from "../useResource";
 import { RuleForm } from "./RuleForm";
 import { deleteRule, fieldsOfRule, listRules, saveRule } from "./rulesApi";
@@ -14,7 +16,6 @@ import { RulesTable } from "./RulesTable";
 
 export function RulesSection({ api }: { api: Api }) {
   const rules = useResource("rules", () => listRules(api));
-  const [editing, setEditing] = useState<EscalationRule | "new" | null>(null);
   const [deleting, setDeleting] = useState<EscalationRule | null>(null);
   const [pending, setPending] = useState<{ ruleId: string; enabled: boolean } | null>(null);
   const [toggleError, setToggleError] = useState<unknown>(null);
@@ -36,11 +37,10 @@ export function RulesSection({ api }: { api: Api }) {
     }
   };
 
-  const saved = (rule: EscalationRule) => {
+  const editor = useEditor((rule: EscalationRule) => {
     setNotice(`Saved “${rule.name}”.`);
-    setEditing(null);
     rules.reload();
-  };
+  });
 
   const remove = async () => {
     if (!deleting) return;
@@ -51,17 +51,12 @@ export function RulesSection({ api }: { api: Api }) {
 
   return (
     <Stack gap="lg">
-      <Group justify="space-between">
-        <Title order={2} ref={heading} tabIndex={-1}>
-          Escalation rules
-        </Title>
-        <Button
-          leftSection={<IconPlus size={16} aria-hidden="true" />}
-          onClick={() => setEditing("new")}
-        >
-          New rule
-        </Button>
-      </Group>
+      <SectionHeader
+        title="Escalation rules"
+        addLabel="New rule"
+        onAdd={editor.create}
+        headingRef={heading}
+      />
       <Text>
         On every customer message the enabled rules are checked in priority order; the first whose
         condition holds sends the conversation to a person, with its action&apos;s priority.
@@ -80,27 +75,21 @@ export function RulesSection({ api }: { api: Api }) {
           rules={rules.data}
           pending={pending}
           onToggle={(rule, enabled) => void toggle(rule, enabled)}
-          onEdit={setEditing}
+          onEdit={editor.edit}
           onDelete={setDeleting}
         />
       )}
-      <Modal
-        opened={editing !== null}
-        onClose={() => setEditing(null)}
-        title={editing === "new" ? "New rule" : "Edit rule"}
-        size="xl"
-        closeButtonProps={{ "aria-label": "Close" }}
-      >
-        {editing !== null && (
+      <EditorModal editor={editor} newTitle="New rule" editTitle="Edit rule" size="xl">
+        {(rule) => (
           <RuleForm
-            key={editing === "new" ? "new" : editing.rule_id}
+            key={rule?.rule_id ?? "new"}
             api={api}
-            rule={editing === "new" ? null : editing}
-            onSaved={saved}
-            onCancel={() => setEditing(null)}
+            rule={rule}
+            onSaved={editor.saved}
+            onCancel={editor.close}
           />
         )}
-      </Modal>
+      </EditorModal>
       <ConfirmDialog
         subject={deleting ? `the rule “${deleting.name}”` : null}
         title="Delete rule"

@@ -1,7 +1,8 @@
 // The escalation rules in evaluation order, each readable without its JSON.
 
-import { Button, Group, Switch, Table, Text } from "@mantine/core";
+import { Switch, Table, Text } from "@mantine/core";
 import type { EscalationRule } from "../../shared/types";
+import { RowActions } from "../RowActions";
 import { summarizeAction, summarizeCondition } from "./conditionSummary";
 
 interface RulesTableProps {
@@ -52,25 +53,11 @@ export function RulesTable({ rules, pending, onToggle, onEdit, onDelete }: Rules
               <Table.Td>{summarizeCondition(rule.condition)}</Table.Td>
               <Table.Td>{summarizeAction(rule.action)}</Table.Td>
               <Table.Td>
-                <Group gap="xs" wrap="nowrap">
-                  <Button
-                    size="xs"
-                    variant="default"
-                    onClick={() => onEdit(rule)}
-                    aria-label={`Edit ${rule.name}`}
-                  >
-                    Edit
-                  </Button>
-                  <Button
-                    size="xs"
-                    variant="outline"
-                    color="red.9"
-                    onClick={() => onDelete(rule)}
-                    aria-label={`Delete ${rule.name}`}
-                  >
-                    Delete
-                  </Button>
-                </Group>
+                <RowActions
+                  name={rule.name}
+                  onEdit={() => onEdit(rule)}
+                  onDelete={() => onDelete(rule)}
+                />
               </Table.Td>
             </Table.Tr>
           ))}
