@@ -17,7 +17,7 @@ else
 WHEELS := --extra-index-url https://download.pytorch.org/whl/cpu --index-strategy unsafe-best-match
 endif
 
-.PHONY: help install build web web-test browser run dev test test-fast lint typecheck eval bench bench-nlu lock clean
+.PHONY: help install build web web-test browser screenshots run dev test test-fast lint typecheck eval bench bench-nlu lock clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -58,6 +58,10 @@ browser:
 	@test -x $(CHROMIUM) || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } || \
 	  { echo "The browser tests need Chromium at $(CHROMIUM): apt-get install chromium (or set CHROMIUM=...)."; exit 1; }
+
+screenshots: install web browser ## retake the README's screenshots (docs/screenshots) with the browser tests
+	SUPPORTGRAPH_BROWSER_TESTS=required SUPPORTGRAPH_SCREENSHOTS=$(CURDIR)/docs/screenshots CHROMIUM=$(CHROMIUM) \
+	  $(PY) -m pytest tests/e2e/test_browser.py
 
 run: build web ## serve on http://127.0.0.1:$(PORT)
 	PORT=$(PORT) $(VENV)/bin/supportgraph serve
