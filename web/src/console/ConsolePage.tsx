@@ -62,13 +62,16 @@ export function ConsolePage({ session }: { session: Session }) {
 
   return (
     <Stack gap="md">
-      <Group justify="space-between" align="flex-start">
-        <Title order={1} size="h2">
-          Agent console
-        </Title>
-        <Text size="sm" role="status">
-          {CONNECTION_WORDS[connection]}
-        </Text>
+      <Group justify="space-between" align="flex-end" gap="md">
+        <div>
+          <Title order={1} size="h2">
+            Agent console
+          </Title>
+          <Text size="sm" role="status">
+            {CONNECTION_WORDS[connection]}
+          </Text>
+        </div>
+        <MyStatus api={api} role={viewer.role} revision={queue.revision} />
       </Group>
       {connection === "unauthorized" && (
         <Alert color="red" title="Signed out">
@@ -76,7 +79,6 @@ export function ConsolePage({ session }: { session: Session }) {
           in again.
         </Alert>
       )}
-      <MyStatus api={api} role={viewer.role} revision={queue.revision} />
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, sm: 5, md: 3 }} className={classes.column}>
           <QueuePanel

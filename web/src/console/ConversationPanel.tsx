@@ -118,7 +118,6 @@ export function ConversationPanel(props: ConversationPanelProps) {
         }}
         onResolved={changed}
       />
-      <SentimentTrend messages={conversation.messages} current={conversation.sentiment} />
       <Stack gap="xs">
         <Title order={3}>History</Title>
         <MessageLog messages={conversation.messages} />
@@ -131,6 +130,7 @@ export function ConversationPanel(props: ConversationPanelProps) {
         hint={allowed.replyHint}
         onSent={state.addMessage}
       />
+      <SentimentTrend messages={conversation.messages} current={conversation.sentiment} />
     </Frame>
   );
 }

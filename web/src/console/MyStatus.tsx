@@ -1,6 +1,6 @@
 // My availability and load. Agents only: an admin has no agent profile to set.
 
-import { Alert, Group, NativeSelect, Stack, Text, Title } from "@mantine/core";
+import { Alert, Group, NativeSelect, Stack, Text, Title, VisuallyHidden } from "@mantine/core";
 import { useEffect, useState } from "react";
 import type { Api } from "../shared/api";
 import { ApiError } from "../shared/api";
@@ -68,9 +68,11 @@ export function MyStatus({ api, role, revision }: MyStatusProps) {
 
   return (
     <Stack component="section" aria-labelledby="console-status-heading" gap="xs">
-      <Title order={2} id="console-status-heading">
-        My availability
-      </Title>
+      <VisuallyHidden>
+        <Title order={2} id="console-status-heading">
+          My availability
+        </Title>
+      </VisuallyHidden>
       {profile.kind === "loading" && <Text>Loading your status…</Text>}
       {profile.kind === "none" && <Text>{profile.message}</Text>}
       {profile.kind === "error" && <Alert color="red">{profile.message}</Alert>}
