@@ -25,6 +25,7 @@ from supportgraph.api.deps import Access
 from supportgraph.api.events import build_bus
 from supportgraph.api.handoff import HandoffService
 from supportgraph.api.handoff_routes import build_handoff_router
+from supportgraph.api.hardening import harden
 from supportgraph.api.knowledge_routes import build_knowledge_router
 from supportgraph.api.limits import BodySizeLimit, RateLimits
 from supportgraph.api.locks import build_locks
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     app.state.agent = agent
     app.state.settings = settings
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    harden(app, cors_origins=settings.cors_origins)
     app.include_router(build_router(commerce, settings.service_token))
     access = Access(auth, RateLimits(settings.redis_url))
     app.include_router(
@@ -122,7 +124,12 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     frame_cap = settings.max_body_bytes
     app.include_router(
         build_ws_router(
-            conversations, handoff, auth, max_frame_bytes=frame_cap, speech=build_speech(settings)
+            conversations,
+            handoff,
+            auth,
+            max_frame_bytes=frame_cap,
+            speech=build_speech(settings),
+            limits=access.limits,
         )
     )
 
@@ -207,7 +214,7 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
         return JSONResponse(body, status_code=status)
 
     # Last: the screens take every path the API does not.
-    screens = web_app()
+    screens = web_app(widget_origins=settings.widget_origins)
     if screens is not None:
         app.mount("/", screens, name="web")
     else:

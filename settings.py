@@ -107,6 +107,22 @@ class Settings:
     )
     """Largest request body accepted on any route; larger ones get a 413 unread."""
 
+    cors_origins: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            o.strip() for o in _env("SUPPORTGRAPH_CORS_ORIGINS").split(",") if o.strip()
+        )
+    )
+    """Comma-separated origins (`https://shop.example`) whose pages may call the API from the
+    browser; empty means the server's own pages only. `*` is refused."""
+
+    widget_origins: tuple[str, ...] = field(
+        default_factory=lambda: tuple(
+            o.strip() for o in _env("SUPPORTGRAPH_WIDGET_ORIGINS").split(",") if o.strip()
+        )
+    )
+    """Comma-separated origins of the sites that embed the chat widget (its frame may be shown
+    only there, and on the server's own pages); empty means the server's own pages only."""
+
     webhook_urls: tuple[str, ...] = field(
         default_factory=lambda: tuple(
             url.strip() for url in _env("SUPPORTGRAPH_WEBHOOK_URLS").split(",") if url.strip()

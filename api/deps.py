@@ -20,6 +20,7 @@ class Access:
 
     def __init__(self, auth: Authenticator, limits: RateLimits) -> None:
         """Check tokens with this authenticator and count calls with these limits."""
+        self.limits = limits
 
         async def caller(
             request: Request,

@@ -38,20 +38,31 @@ class RateLimits:
             role: RateLimitItemPerMinute(n) for role, n in (per_minute or PER_MINUTE).items()
         }
 
-    async def hit(self, principal: Principal | None, client: str, response: Response) -> None:
-        """Count one request; raise 429 with Retry-After when the caller is over the limit."""
+    async def check(self, principal: Principal | None, client: str) -> tuple[int, int | None]:
+        """Count one call.
+
+        Returns:
+            The caller's limit per minute, and the seconds until they may call again when
+            they are over it (None while they are within it).
+        """
         role = principal.role if principal and principal.role else Role.USER
         key = f"{role.value}:{principal.subject}" if principal else f"ip:{client}"
         item = self._items[role]
-        if not await self._limiter.hit(item, key):
-            stats = await self._limiter.get_window_stats(item, key)
-            retry = max(1, math.ceil(stats.reset_time - time.time()))
+        if await self._limiter.hit(item, key):
+            return item.amount, None
+        stats = await self._limiter.get_window_stats(item, key)
+        return item.amount, max(1, math.ceil(stats.reset_time - time.time()))
+
+    async def hit(self, principal: Principal | None, client: str, response: Response) -> None:
+        """Count one request; raise 429 with Retry-After when the caller is over the limit."""
+        limit, retry = await self.check(principal, client)
+        if retry is not None:
             raise HTTPException(
                 429,
-                {"code": "rate_limited", "message": f"over {item.amount} requests a minute"},
+                {"code": "rate_limited", "message": f"over {limit} requests a minute"},
                 headers={"Retry-After": str(retry)},
             )
-        response.headers["X-RateLimit-Limit"] = str(item.amount)
+        response.headers["X-RateLimit-Limit"] = str(limit)
 
 
 class BodySizeLimit:

@@ -13,6 +13,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
+from supportgraph.api.hardening import page_policy
+
 WEB_DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
 """Where `npm run build` writes the screens."""
 
@@ -26,6 +28,11 @@ or <code>make run</code>, which builds them.</p>
 class WebApp(StaticFiles):
     """Static files with a fallback to index.html for the app's own client-side routes."""
 
+    def __init__(self, *, directory: Path, widget_origins: tuple[str, ...] = ()) -> None:
+        """Serve this build; the widget may be framed by these origins (and the server's own)."""
+        super().__init__(directory=directory, html=True)
+        self.widget_origins = widget_origins
+
     async def get_response(self, path: str, scope: Scope) -> Response:
         """The file, index.html for an unknown page path, or the 404."""
         try:
@@ -38,6 +45,7 @@ class WebApp(StaticFiles):
             response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
         else:
             response.headers.setdefault("Cache-Control", "no-cache")
+        response.headers["Content-Security-Policy"] = page_policy(path, self.widget_origins)
         return response
 
 
@@ -45,11 +53,11 @@ def _is_api(path: str) -> bool:
     return path.split("/", 1)[0] in ("api", "support", "docs", "health", "openapi.json")
 
 
-def web_app(dist: Path = WEB_DIST) -> StaticFiles | None:
+def web_app(dist: Path = WEB_DIST, *, widget_origins: tuple[str, ...] = ()) -> StaticFiles | None:
     """The screens, or None when they have not been built."""
     if not (dist / "index.html").is_file():
         return None
-    return WebApp(directory=dist, html=True)
+    return WebApp(directory=dist, widget_origins=widget_origins)
 
 
 def not_built() -> HTMLResponse:

@@ -28,6 +28,7 @@ from supportgraph.api.auth import Authenticator, AuthError, Principal, Role, bea
 from supportgraph.api.conversations import Conflict, ConversationService, NotFound
 from supportgraph.api.events import QUEUE_CHANNEL
 from supportgraph.api.handoff import HandoffService
+from supportgraph.api.limits import RateLimits
 from supportgraph.api.routes import MAX_MESSAGE_CHARS
 from supportgraph.api.speech import SpeechToText
 from supportgraph.api.tables import MessageType
@@ -80,8 +81,13 @@ def build_ws_router(
     *,
     max_frame_bytes: int,
     speech: SpeechToText | None = None,
+    limits: RateLimits | None = None,
 ) -> APIRouter:
-    """The WebSocket route on these services, with voice when a speech adapter is given."""
+    """The WebSocket route on these services, with voice when a speech adapter is given.
+
+    Every frame counts against the caller's rate limit, the same one their REST calls count
+    against; a frame over it is answered with a `rate_limited` ERROR and not handled.
+    """
     router = APIRouter()
 
     @router.websocket("/api/v1/support/ws")
@@ -109,6 +115,14 @@ def build_ws_router(
                 if len(frame.encode()) > max_frame_bytes:
                     await session.error("payload_too_large", f"over {max_frame_bytes} bytes")
                     continue
+                if limits is not None:
+                    client = websocket.client.host if websocket.client else "unknown"
+                    limit, retry = await limits.check(principal, client)
+                    if retry is not None:
+                        await session.error(
+                            "rate_limited", f"over {limit} messages a minute; wait {retry} s"
+                        )
+                        continue
                 await session.handle(frame)
         except WebSocketDisconnect:
             pass

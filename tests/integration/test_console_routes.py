@@ -139,7 +139,7 @@ def test_the_screens_are_served_with_their_own_routes_and_the_api_keeps_its_404s
 def test_without_built_screens_the_root_says_how_to_build_them(
     commerce: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("supportgraph.server.web_app", lambda: None)
+    monkeypatch.setattr("supportgraph.server.web_app", lambda **_: None)
     with client_for(commerce, tmp_path, READINGS) as client:
         root = client.get("/")
         assert root.status_code == 503 and "make web" in root.text

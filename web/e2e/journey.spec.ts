@@ -4,6 +4,7 @@ import {
   AGENT,
   AGENT_NAME,
   CUSTOMER,
+  consoleErrors,
   ORDER,
   customerSignIn,
   openWidget,
@@ -20,6 +21,7 @@ test("a customer's change, handoff and rating, worked by an agent, counted for t
 }) => {
   await registerAgent(request, AGENT, AGENT_NAME);
   const agent = await staffSignIn(browser, "AGENT", AGENT);
+  const agentErrors = consoleErrors(agent);
   await expect(agent).toHaveURL(/\/console$/);
   const queue = agent.getByRole("region", { name: "Queue" });
   await expect(queue).toBeVisible();
@@ -27,6 +29,7 @@ test("a customer's change, handoff and rating, worked by an agent, counted for t
   // The customer signs in in the widget and asks about an order.
   const customerContext = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   const store = await customerContext.newPage();
+  const storeErrors = consoleErrors(store);
   const chat = await openWidget(store);
   await customerSignIn(chat, CUSTOMER);
   const log = chat.getByRole("log", { name: "Conversation" });
@@ -101,6 +104,7 @@ test("a customer's change, handoff and rating, worked by an agent, counted for t
   await expect(cells.nth(3)).toHaveText("100%"); // escalated
   await expect(admin.getByText(`Conversations: latest 1 on ${today}`, { exact: false })).toBeVisible();
   await expect(admin.getByRole("heading", { name: "Conversations per day" })).toBeVisible();
+  expect([...agentErrors, ...storeErrors]).toEqual([]); // nothing blocked, nothing thrown
   const adminShot = screenshotPath("admin");
   if (adminShot) await admin.screenshot({ path: adminShot, fullPage: true });
 });
