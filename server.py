@@ -17,6 +17,8 @@ from langserve import add_routes
 
 from supportgraph.api.agent import SIGNED_IN_KEY, SupportAgent
 from supportgraph.api.analytics_routes import build_analytics_router
+from supportgraph.api.audit import AuditLog
+from supportgraph.api.audit_routes import build_audit_router
 from supportgraph.api.auth import Authenticator, AuthError, bearer
 from supportgraph.api.console_routes import ClientConfig, build_console_router
 from supportgraph.api.conversations import ConversationService, NotFound
@@ -62,6 +64,7 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     conversations = ConversationService(engine, agent, bus)
     handoff = HandoffService(conversations)
     rules = RuleBook(engine)
+    audit = AuditLog(engine)
     knowledge = KnowledgeService(engine)  # its index is the one the services build
     outbox = build_outbox(settings, engine)  # a bad webhook configuration fails here, early
     agent.recorder = conversations.record_turn
@@ -114,13 +117,16 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     app.include_router(build_router(commerce, settings.service_token))
     access = Access(auth, RateLimits(settings.redis_url))
     app.include_router(
-        build_support_router(conversations, auth, access, anonymous_chat=settings.anonymous_chat)
+        build_support_router(
+            conversations, auth, access, anonymous_chat=settings.anonymous_chat, audit=audit
+        )
     )
     client = ClientConfig(dev_auth=settings.dev_auth, anonymous_chat=settings.anonymous_chat)
-    app.include_router(build_console_router(conversations, commerce, access, client))
-    app.include_router(build_handoff_router(handoff, rules, access))
+    app.include_router(build_console_router(conversations, commerce, access, client, audit))
+    app.include_router(build_handoff_router(handoff, rules, access, audit))
     app.include_router(build_analytics_router(engine, access))
-    app.include_router(build_knowledge_router(knowledge, access))
+    app.include_router(build_audit_router(audit, access))
+    app.include_router(build_knowledge_router(knowledge, access, audit))
     frame_cap = settings.max_body_bytes
     app.include_router(
         build_ws_router(
@@ -130,6 +136,7 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
             max_frame_bytes=frame_cap,
             speech=build_speech(settings),
             limits=access.limits,
+            audit=audit,
         )
     )
 

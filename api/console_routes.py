@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path
 from pydantic import BaseModel, Field
 
+from supportgraph.api.audit import CUSTOMER_READ, AuditLog
 from supportgraph.api.auth import Principal, Role
 from supportgraph.api.conversations import ConversationService, NotFound
 from supportgraph.api.deps import Access
@@ -39,6 +40,7 @@ def build_console_router(
     commerce: CommercePort,
     access: Access,
     config: ClientConfig,
+    audit: AuditLog | None = None,
 ) -> APIRouter:
     """The /api/v1/support routes of the client configuration and the customer profile."""
     router = APIRouter(prefix="/api/v1/support")
@@ -69,6 +71,8 @@ def build_console_router(
                 404,
                 {"code": "customer_unknown", "message": "the customer has not been identified yet"},
             )
+        if audit is not None:
+            await audit.staff_read(principal, CUSTOMER_READ, "customer", str(user_id))
         orders = [await commerce.get_order(str(order_id)) for order_id in user.get("orders", [])]
         return CustomerProfile(
             user_id=str(user.get("user_id") or user_id),

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from supportgraph.api.audit import AGENT_UPDATE, RULE_CREATE, RULE_DELETE, RULE_UPDATE, AuditLog
 from supportgraph.api.auth import Principal, Role
 from supportgraph.api.conversations import Conflict, NotFound
 from supportgraph.api.deps import Access
@@ -235,9 +236,18 @@ class RuleOut(RuleIn):
         )
 
 
-def build_handoff_router(handoff: HandoffService, rules: RuleBook, access: Access) -> APIRouter:
-    """The /api/v1 routes of agents, the queue and the escalation rules."""
+def build_handoff_router(
+    handoff: HandoffService, rules: RuleBook, access: Access, audit: AuditLog | None = None
+) -> APIRouter:
+    """The /api/v1 routes of agents, the queue and the escalation rules (changes audited)."""
     router = APIRouter(prefix="/api/v1/support")
+
+    async def audited(
+        principal: Principal, action: str, kind: str, key: str, **details: Any
+    ) -> None:
+        if audit is not None:
+            await audit.record(principal, action, kind, key, **details)
+
     Agent = Annotated[Principal, Depends(access.role(Role.AGENT))]
     Staff = Annotated[Principal, Depends(access.role(Role.AGENT, Role.ADMIN))]
     Admin = Annotated[Principal, Depends(access.role(Role.ADMIN))]
@@ -302,6 +312,7 @@ def build_handoff_router(handoff: HandoffService, rules: RuleBook, access: Acces
                 422, {"code": "invalid_agent", "message": "send values, not nulls, for changes"}
             )
         row = await handoff.update_agent(agent_id, changes)
+        await audited(principal, AGENT_UPDATE, "agent", row.id, fields=sorted(changes))
         return _agent_out(await handoff.agents(), row.id)
 
     @router.get("/queue", tags=["queue"], summary="Conversations waiting for a human, in order")
@@ -364,7 +375,9 @@ def build_handoff_router(handoff: HandoffService, rules: RuleBook, access: Acces
     )
     async def create_rule(principal: Admin, body: RuleIn) -> RuleOut:
         row = _rule_row(body, new_rule_id(), principal)
-        return RuleOut.of(await _save(rules, row))
+        out = RuleOut.of(await _save(rules, row))
+        await audited(principal, RULE_CREATE, "escalation_rule", out.rule_id)
+        return out
 
     @router.get("/escalation-rules/{rule_id}", tags=["escalation rules"], summary="One rule")
     async def get_rule(principal: Admin, rule_id: RuleId) -> RuleOut:
@@ -380,7 +393,9 @@ def build_handoff_router(handoff: HandoffService, rules: RuleBook, access: Acces
             raise HTTPException(404, {"code": "not_found", "message": "no such rule"})
         row = _rule_row(body, rule_id, principal)
         row.created_at = existing.created_at
-        return RuleOut.of(await _save(rules, row))
+        out = RuleOut.of(await _save(rules, row))
+        await audited(principal, RULE_UPDATE, "escalation_rule", rule_id)
+        return out
 
     @router.delete(
         "/escalation-rules/{rule_id}",
@@ -391,6 +406,7 @@ def build_handoff_router(handoff: HandoffService, rules: RuleBook, access: Acces
     async def delete_rule(principal: Admin, rule_id: RuleId) -> Response:
         if not await asyncio.to_thread(rules.delete, rule_id):
             raise HTTPException(404, {"code": "not_found", "message": "no such rule"})
+        await audited(principal, RULE_DELETE, "escalation_rule", rule_id)
         return Response(status_code=204)
 
     return router

@@ -20,6 +20,7 @@ from pydantic import (
     field_validator,
 )
 
+from supportgraph.api.audit import KNOWLEDGE_CREATE, KNOWLEDGE_DELETE, KNOWLEDGE_UPDATE, AuditLog
 from supportgraph.api.auth import Principal, Role
 from supportgraph.api.deps import Access
 from supportgraph.knowledge.entries import (
@@ -191,8 +192,15 @@ class EntryPage(BaseModel):
     total: int
 
 
-def build_knowledge_router(service: KnowledgeService, access: Access) -> APIRouter:
-    """The knowledge-base routes on this service."""
+def build_knowledge_router(
+    service: KnowledgeService, access: Access, audit: AuditLog | None = None
+) -> APIRouter:
+    """The knowledge-base routes on this service; changes are recorded in the audit log."""
+
+    async def audited(principal: Principal, action: str, entry_id: str, **details: Any) -> None:
+        if audit is not None:
+            await audit.record(principal, action, "knowledge_entry", entry_id, **details)
+
     router = APIRouter(prefix="/api/v1/support/knowledge-base", tags=["knowledge base"])
     Reader = Annotated[Principal, Depends(access.role(Role.AGENT, Role.ADMIN))]
     Admin = Annotated[Principal, Depends(access.role(Role.ADMIN))]
@@ -244,7 +252,9 @@ def build_knowledge_router(service: KnowledgeService, access: Access) -> APIRout
             )
         except IndexUnavailable as error:
             raise _unavailable(error) from error
-        return EntryOut.of(view)
+        out = EntryOut.of(view)
+        await audited(principal, KNOWLEDGE_CREATE, out.id, version=out.version)
+        return out
 
     @router.get("/{entry_id:path}", summary="One entry (agents and admins)", responses=missing)
     async def get_entry(_: Reader, entry_id: EntryId) -> EntryOut:
@@ -273,7 +283,12 @@ def build_knowledge_router(service: KnowledgeService, access: Access) -> APIRout
             raise _stale(error) from error
         except IndexUnavailable as error:
             raise _unavailable(error) from error
-        return EntryOut.of(view)
+        out = EntryOut.of(view)
+        changed = sorted(
+            k for k, v in body.model_dump(exclude={"version"}).items() if v is not None
+        )
+        await audited(principal, KNOWLEDGE_UPDATE, entry_id, version=out.version, fields=changed)
+        return out
 
     @router.delete(
         "/{entry_id:path}",
@@ -297,6 +312,7 @@ def build_knowledge_router(service: KnowledgeService, access: Access) -> APIRout
             raise _stale(error) from error
         except IndexUnavailable as error:
             raise _unavailable(error) from error
+        await audited(principal, KNOWLEDGE_DELETE, entry_id)
         return Response(status_code=204)
 
     return router

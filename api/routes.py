@@ -10,6 +10,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
 
+from supportgraph.api.audit import CONVERSATION_READ, AuditLog
 from supportgraph.api.auth import Authenticator, AuthError, Principal, Role
 from supportgraph.api.conversations import Conflict, ConversationService, NotFound
 from supportgraph.api.deps import Access
@@ -358,6 +359,7 @@ def build_support_router(
     access: Access,
     *,
     anonymous_chat: bool = True,
+    audit: AuditLog | None = None,
 ) -> APIRouter:
     """The /api/v1 support routes on this service, with this caller check and rate limit.
 
@@ -419,6 +421,8 @@ def build_support_router(
         principal: SignedIn, conversation_id: ConversationId
     ) -> ConversationDetail:
         row = await _get(service, principal, conversation_id)
+        if audit is not None:
+            await audit.staff_read(principal, CONVERSATION_READ, "conversation", row.id)
         messages = [MessageOut.of(m) for m in await service.messages(row.id)]
         if principal.anonymous or principal.role is Role.USER:
             # What the agent read from each message is for the support team's eyes only.

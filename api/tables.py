@@ -271,6 +271,38 @@ class WebhookDelivery(SQLModel, table=True):
     created_at: datetime = _timestamp()
 
 
+class AuditEvent(SQLModel, table=True):
+    """Who on the support team read or changed what.
+
+    Append-only: the database refuses updates, and deletes outside the retention purge.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurred_at: datetime = _timestamp(index=True)
+    actor_id: str = Field(max_length=128, index=True)
+    actor_role: str = Field(max_length=16)
+    action: str = Field(max_length=64, index=True)
+    """`conversation.read`, `customer.read`, `knowledge.create`, `rule.update`, ..."""
+    target_type: str = Field(max_length=32)
+    target_id: str | None = Field(default=None, max_length=200, index=True)
+    details: dict[str, Any] = _json({})
+    """What identifies the change (fields, versions), never message content."""
+
+
+class AuditPurge(SQLModel, table=True):
+    """The retention purge's cut-off, present only inside the purge's own transaction.
+
+    The audit log's guard lets a row older than it be deleted, and nothing else.
+    """
+
+    __tablename__ = "audit_purge"
+
+    id: int | None = Field(default=None, primary_key=True)
+    before: datetime = _timestamp()
+
+
 PLATFORM_TABLES = [
     table.__table__  # type: ignore[attr-defined,union-attr]
     for table in (
@@ -283,6 +315,8 @@ PLATFORM_TABLES = [
         KnowledgeCitation,
         OutboxEvent,
         WebhookDelivery,
+        AuditEvent,
+        AuditPurge,
     )
 ]
 """The tables the migrations own; the commerce store's tables are not among them."""

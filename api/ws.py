@@ -24,6 +24,7 @@ from typing import Any
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from supportgraph.api.audit import CONVERSATION_READ, AuditLog
 from supportgraph.api.auth import Authenticator, AuthError, Principal, Role, bearer
 from supportgraph.api.conversations import Conflict, ConversationService, NotFound
 from supportgraph.api.events import QUEUE_CHANNEL
@@ -82,6 +83,7 @@ def build_ws_router(
     max_frame_bytes: int,
     speech: SpeechToText | None = None,
     limits: RateLimits | None = None,
+    audit: AuditLog | None = None,
 ) -> APIRouter:
     """The WebSocket route on these services, with voice when a speech adapter is given.
 
@@ -106,7 +108,7 @@ def build_ws_router(
             await _error(websocket, error.code, str(error))
             await websocket.close(code=UNAUTHORIZED_CLOSE)
             return
-        session = _Session(websocket, principal, service, handoff, speech)
+        session = _Session(websocket, principal, service, handoff, speech, audit)
         try:
             if principal.role in (Role.AGENT, Role.ADMIN) and not principal.anonymous:
                 await session.follow(QUEUE_CHANNEL)
@@ -142,9 +144,10 @@ class _Session:
         service: ConversationService,
         handoff: HandoffService,
         speech: SpeechToText | None,
+        audit: AuditLog | None = None,
     ) -> None:
         self.websocket, self.principal, self.service = websocket, principal, service
-        self.handoff, self.bus, self.speech = handoff, service.bus, speech
+        self.handoff, self.bus, self.speech, self.audit = handoff, service.bus, speech, audit
         self._send_lock = asyncio.Lock()
         self._followers: dict[str, asyncio.Task[None]] = {}
 
@@ -209,6 +212,10 @@ class _Session:
         """Follow a conversation this caller may see (checked once per connection)."""
         if conversation_id not in self._followers:
             await self.service.get(self.principal, conversation_id)
+            if self.audit is not None:
+                await self.audit.staff_read(
+                    self.principal, CONVERSATION_READ, "conversation", conversation_id
+                )
             await self.follow(conversation_id)
 
     async def subscribe(self, raw: dict[str, Any]) -> None:

@@ -63,15 +63,16 @@ REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture(params=["sqlite", "postgres+redis"])
-def backend(request: pytest.FixtureRequest) -> dict[str, str]:
-    """Settings of each deployment: the embedded default, and Postgres with Redis."""
-    if request.param == "sqlite":
-        return {}
-    from supportgraph.tests.integration.test_memory import postgres_or_skip
+def backend(request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """Settings of each deployment: the embedded default, and Postgres with Redis.
 
-    url = postgres_or_skip()
-    try:
-        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
-    except OSError:
-        pytest.skip("Redis is not reachable on 127.0.0.1:6379")
-    return {"database_url": url, "redis_url": REDIS_URL}
+    On Postgres each test gets its own throw-away schema, so no test sees another's rows.
+    """
+    if request.param == "sqlite":
+        yield {}
+        return
+    from supportgraph.tests.postgres import postgres_schema, redis_or_skip
+
+    redis_url = redis_or_skip()
+    with postgres_schema("sg_test") as url:
+        yield {"database_url": url, "redis_url": redis_url}

@@ -174,6 +174,7 @@ OPERATIONS_FUZZED = (
     ("POST", "/api/v1/support/conversations/{conversation_id}/escalate"),
     ("POST", "/api/v1/support/conversations/{conversation_id}/resolve"),
     ("GET", "/api/v1/support/conversations/{conversation_id}/customer"),
+    ("GET", "/api/v1/support/audit"),
     ("POST", "/api/v1/support/conversations/{conversation_id}/feedback"),
     ("POST", "/api/v1/auth/dev-login"),
     ("POST", "/api/v1/auth/refresh"),
