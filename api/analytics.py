@@ -23,6 +23,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
 from supportgraph.api.tables import Conversation, ConversationStatus, Feedback, Message, Sender
+from supportgraph.guardrails.pii import redact
 
 HUMAN_RESOLVERS = ("AGENT", "ADMIN")
 """`resolved_by` values of a conversation a human closed."""
@@ -373,7 +374,7 @@ def _recent_comments(connection: Connection, days: DayRange) -> list[Figures]:
             "message_id": row[2],
             "rating": row[3],
             "helpful": None if row[4] is None else bool(row[4]),
-            "comment": row[5],
+            "comment": redact(row[5]),  # a report leaves the platform: no customer PII in it
             "created_at": _utc(row[6]),
         }
         for row in connection.execute(query)

@@ -399,6 +399,19 @@ def test_that_a_one_day_range_keeps_only_that_days_rows(engine: Engine, tmp_path
     assert feedback["by_intent"] == []  # f4 rated an answer without intent, f3 no answer
 
 
+def test_that_customer_pii_in_a_comment_never_reaches_the_report(
+    engine: Engine, tmp_path: Path
+) -> None:
+    said = "Call me on 415-555-0134 or mail ana.lima@example.com, card 4242 4242 4242 4242"
+    with Session(engine) as session:
+        session.add(conversation("cp", at(11, "09:00")))
+        session.add(feedback("fp", "cp", at(11, "09:05"), rating=2, comment=said))
+        session.commit()
+    comments = api_for(engine, tmp_path).get("feedback", RANGE).json()["recent_comments"]
+    [redacted] = [c["comment"] for c in comments if c["feedback_id"] == "fp"]
+    assert redacted == "Call me on [PHONE] or mail [EMAIL], card [CARD]"
+
+
 def test_that_an_empty_range_reports_nulls_where_nothing_was_counted(
     engine: Engine, tmp_path: Path
 ) -> None:
