@@ -30,5 +30,7 @@ export default defineConfig({
     environment: "jsdom",
     include: ["tests/**/*.test.{ts,tsx}"],
     setupFiles: ["tests/setup.ts"],
+    // A hang guard, not a speed target: typing through jsdom takes seconds on a busy 2-core runner.
+    testTimeout: 30_000,
   },
 });
