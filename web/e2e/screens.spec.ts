@@ -95,6 +95,7 @@ test("an admin adds a knowledge-base entry and the assistant quotes it", async (
   await form.getByRole("button", { name: "Save" }).click();
   await expect(form).toBeHidden();
   await page.getByLabel("Search the knowledge base").fill("gift wrapping");
+  await expect(page.getByText("Knowledge-base entries: 1 found", { exact: false })).toBeVisible();
   await expect(page.getByRole("table").getByText(title)).toBeVisible();
   const shot = screenshotPath("admin-knowledge");
   if (shot) await page.screenshot({ path: shot });
