@@ -5,13 +5,13 @@ The customer profile is for the support team, read only.
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path
+from fastapi import APIRouter, Depends, HTTPException
 from pydantic import BaseModel, Field
 
 from supportgraph.api.audit import CUSTOMER_READ, AuditLog
 from supportgraph.api.auth import Principal, Role
 from supportgraph.api.conversations import ConversationService, NotFound
-from supportgraph.api.deps import Access
+from supportgraph.api.deps import Access, ConversationId
 from supportgraph.commerce.port import CommercePort
 
 
@@ -45,7 +45,6 @@ def build_console_router(
     """The /api/v1/support routes of the client configuration and the customer profile."""
     router = APIRouter(prefix="/api/v1/support")
     Staff = Annotated[Principal, Depends(access.role(Role.AGENT, Role.ADMIN))]
-    ConversationId = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")]
 
     @router.get("/client-config", tags=["auth"], summary="How clients should offer sign-in")
     async def client_config() -> ClientConfig:

@@ -6,10 +6,13 @@ No `from __future__ import annotations` here: FastAPI reads these signatures.
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends, Header, HTTPException, Request, Response
+from fastapi import Depends, Header, HTTPException, Path, Request, Response
 
 from supportgraph.api.auth import Authenticator, AuthError, Principal, Role, bearer
 from supportgraph.api.limits import RateLimits
+
+ConversationId = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")]
+"""A conversation id in a route's path."""
 
 
 class Access:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from supportgraph.api.audit import AGENT_UPDATE, RULE_CREATE, RULE_DELETE, RULE_UPDATE, AuditLog
 from supportgraph.api.auth import Principal, Role
 from supportgraph.api.conversations import Conflict, NotFound
-from supportgraph.api.deps import Access
+from supportgraph.api.deps import Access, ConversationId
 from supportgraph.api.handoff import Assignment, HandoffService
 from supportgraph.api.queue import AgentLoad
 from supportgraph.api.routes import MAX_MESSAGE_CHARS, ConversationOut, MessageOut
@@ -251,7 +251,6 @@ def build_handoff_router(
     Agent = Annotated[Principal, Depends(access.role(Role.AGENT))]
     Staff = Annotated[Principal, Depends(access.role(Role.AGENT, Role.ADMIN))]
     Admin = Annotated[Principal, Depends(access.role(Role.ADMIN))]
-    ConversationId = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")]
     AgentId = Annotated[str, Path(min_length=1, max_length=128, pattern=r"^[A-Za-z0-9_.@\-]+$")]
     RuleId = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")]
 

@@ -7,13 +7,13 @@ dependency aliases are local to `build_support_router`.
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 from pydantic import BaseModel, ConfigDict, Field
 
 from supportgraph.api.audit import CONVERSATION_READ, AuditLog
 from supportgraph.api.auth import Authenticator, AuthError, Principal, Role
 from supportgraph.api.conversations import Conflict, ConversationService, NotFound
-from supportgraph.api.deps import Access
+from supportgraph.api.deps import Access, ConversationId
 from supportgraph.api.tables import Conversation, Message, MessageType
 
 MAX_MESSAGE_CHARS = 4000
@@ -369,7 +369,6 @@ def build_support_router(
 
     Caller = Annotated[Principal | None, Depends(access.caller)]
     SignedIn = Annotated[Principal, Depends(access.signed_in)]
-    ConversationId = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z0-9_\-]+$")]
 
     @router.post(
         "/support/conversations",
