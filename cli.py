@@ -12,6 +12,11 @@ from typing import Any
 
 from supportgraph.settings import Settings, get_settings
 
+CUSTOMER_DATA_COMMANDS = frozenset(
+    {"serve", "chat", "batch", "worker", "eval", "export-transcripts"}
+)
+"""Commands that read what customers wrote, so their logs are redacted from the start."""
+
 
 def main(argv: list[str] | None = None) -> int:
     """Run a `supportgraph` sub-command."""
@@ -41,9 +46,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     _batch_parser(commands)
     _worker_parser(commands)
+    purge = commands.add_parser(
+        "purge", help="remove conversations, feedback and logs older than the retention limits"
+    )
+    purge.add_argument("--dry-run", action="store_true", help="count what would go; change nothing")
+    from supportgraph.encryption.commands import add_keys_parser
+
+    add_keys_parser(commands)
+    export = commands.add_parser(
+        "export-transcripts",
+        help="write resolved conversations, redacted, as a LangSmith dataset (JSONL)",
+    )
+    export.add_argument("--out", type=Path, required=True, help="JSONL file to write")
+    export.add_argument("--since", help="only conversations resolved on or after YYYY-MM-DD")
     args, rest = parser.parse_known_args(argv)
     if args.command != "eval" and rest:
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    if args.command in CUSTOMER_DATA_COMMANDS:
+        # Before anything logs: customer PII must not reach a log, whichever handler writes it.
+        from supportgraph.guardrails.pii import install_log_redaction
+
+        install_log_redaction()
 
     if args.command == "serve":
         from supportgraph.server import main as serve
@@ -76,6 +99,17 @@ def main(argv: list[str] | None = None) -> int:
         return _batch(args, parser)
     elif args.command == "worker":
         return _worker(args)
+    elif args.command == "purge":
+        from supportgraph.api.retention import purge_command
+
+        purged = asyncio.run(purge_command(get_settings(), dry_run=args.dry_run))
+        print("\n".join(purged.lines()))  # noqa: T201
+    elif args.command == "keys":
+        from supportgraph.encryption.commands import keys_command
+
+        return keys_command(args, get_settings())
+    elif args.command == "export-transcripts":
+        return _export_transcripts(args.out, args.since)
     return 0
 
 
@@ -185,6 +219,26 @@ def _worker(args: argparse.Namespace) -> int:
         )
     except BatchError as error:
         return _fail("worker", str(error))
+    return 0
+
+
+def _export_transcripts(out: Path, since: str | None) -> int:
+    """Write the redacted dataset; exit code 2 on a bad date or an unwritable file."""
+    from supportgraph.api.db import engine_for, upgrade
+    from supportgraph.api.transcripts import ExportError, export_transcripts, parse_since
+
+    settings = get_settings()
+    try:
+        day = parse_since(since)
+        upgrade(settings.store_url)
+        engine = engine_for(settings)
+        try:
+            written = export_transcripts(engine, out, since=day)
+        finally:
+            engine.dispose()
+    except ExportError as error:
+        return _fail("export-transcripts", str(error))
+    print(f"transcripts: {out} ({written})")  # noqa: T201
     return 0
 
 

@@ -22,7 +22,7 @@ from supportgraph.api.audit_routes import build_audit_router
 from supportgraph.api.auth import Authenticator, AuthError, bearer
 from supportgraph.api.console_routes import ClientConfig, build_console_router
 from supportgraph.api.conversations import ConversationService, NotFound
-from supportgraph.api.db import platform_engine, upgrade
+from supportgraph.api.db import engine_for, upgrade
 from supportgraph.api.deps import Access
 from supportgraph.api.events import build_bus
 from supportgraph.api.handoff import HandoffService
@@ -30,8 +30,11 @@ from supportgraph.api.handoff_routes import build_handoff_router
 from supportgraph.api.hardening import harden
 from supportgraph.api.knowledge_routes import build_knowledge_router
 from supportgraph.api.limits import BodySizeLimit, RateLimits
-from supportgraph.api.locks import build_locks
+from supportgraph.api.locks import build_locks, build_removal_locks
 from supportgraph.api.outbox import build_outbox
+from supportgraph.api.privacy import PrivacyService
+from supportgraph.api.privacy_routes import build_privacy_router
+from supportgraph.api.retention import RetentionLimits, RetentionSchedule
 from supportgraph.api.routes import build_support_router
 from supportgraph.api.rules import RuleBook
 from supportgraph.api.speech import build_speech
@@ -59,7 +62,7 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     commerce = services.commerce if services is not None else build_commerce(settings)
     agent = SupportAgent(locks=build_locks(settings.redis_url))
     auth = Authenticator(settings)
-    engine = platform_engine(settings.store_url)
+    engine = engine_for(settings)
     bus = build_bus(settings.redis_url)
     conversations = ConversationService(engine, agent, bus)
     handoff = HandoffService(conversations)
@@ -68,6 +71,10 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     knowledge = KnowledgeService(engine)  # its index is the one the services build
     outbox = build_outbox(settings, engine)  # a bad webhook configuration fails here, early
     agent.recorder = conversations.record_turn
+    removal_locks = build_removal_locks(settings.redis_url)
+    stream = (settings.redis_url, settings.events_stream) if settings.redis_url else None
+    privacy = PrivacyService(engine, agent, commerce, audit, removal_locks, stream=stream)
+    retention = RetentionSchedule(privacy, RetentionLimits.of(settings))
     readiness: dict[str, Any] = {"ready": False, "error": None}
 
     @asynccontextmanager
@@ -97,8 +104,14 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
                 agent.graph = build_graph(built, checkpointer=checkpointer)
                 readiness.update(ready=True, responder=built.responder.name)
                 logger.info("supportgraph ready (responder: %s)", built.responder.name)
-                yield
-                readiness["ready"] = False
+                stop_retention = asyncio.Event()
+                purger = asyncio.create_task(retention.run(stop_retention), name="retention")
+                try:
+                    yield
+                finally:
+                    readiness["ready"] = False
+                    stop_retention.set()
+                    await purger
         finally:
             stop_outbox.set()
             await relay
@@ -112,6 +125,7 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     )
     app.state.agent = agent
     app.state.settings = settings
+    app.state.privacy = privacy
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     harden(app, cors_origins=settings.cors_origins)
     app.include_router(build_router(commerce, settings.service_token))
@@ -126,6 +140,7 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     app.include_router(build_handoff_router(handoff, rules, access, audit))
     app.include_router(build_analytics_router(engine, access))
     app.include_router(build_audit_router(audit, access))
+    app.include_router(build_privacy_router(privacy, access))
     app.include_router(build_knowledge_router(knowledge, access, audit))
     frame_cap = settings.max_body_bytes
     app.include_router(

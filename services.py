@@ -49,7 +49,7 @@ def build_knowledge(settings: Settings) -> Any:
     shipped documents seed it (an admin's edits and deletions stay), and the live entries are
     indexed; an index that already holds them is left alone.
     """
-    from supportgraph.api.db import platform_engine, upgrade
+    from supportgraph.api.db import engine_for, upgrade
     from supportgraph.knowledge.chroma import http_kb, persistent_kb
     from supportgraph.knowledge.documents import load_documents
     from supportgraph.knowledge.entries import seed_entries, sync_index
@@ -58,7 +58,7 @@ def build_knowledge(settings: Settings) -> Any:
         http_kb(settings.chroma_url) if settings.chroma_url else persistent_kb(settings.chroma_path)
     )
     upgrade(settings.store_url)
-    engine = platform_engine(settings.store_url)
+    engine = engine_for(settings)
     try:
         seed_entries(engine, load_documents())
         sync_index(engine, kb)
@@ -69,11 +69,11 @@ def build_knowledge(settings: Settings) -> Any:
 
 def build_rules(settings: Settings) -> Any:
     """The escalation rules stored in the platform database (migrated here if needed)."""
-    from supportgraph.api.db import platform_engine, upgrade
+    from supportgraph.api.db import engine_for, upgrade
     from supportgraph.api.rules import RuleBook
 
     upgrade(settings.store_url)
-    return RuleBook(platform_engine(settings.store_url))
+    return RuleBook(engine_for(settings))
 
 
 def build_responder(settings: Settings) -> Responder:

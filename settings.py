@@ -15,6 +15,23 @@ def _env(name: str, default: str = "") -> str:
     return os.environ.get(name, default).strip()
 
 
+RETENTION_DAYS = {
+    "retention_conversations_days": ("SUPPORTGRAPH_RETENTION_CONVERSATIONS_DAYS", 730),
+    "retention_feedback_days": ("SUPPORTGRAPH_RETENTION_FEEDBACK_DAYS", 365),
+    "retention_logs_days": ("SUPPORTGRAPH_RETENTION_LOGS_DAYS", 183),
+}
+"""Each retention limit's field, environment variable and default, in days."""
+
+
+def _days(name: str) -> int:
+    """A retention limit from the environment; a clear error unless a positive whole number."""
+    variable, default = RETENTION_DAYS[name]
+    text = _env(variable) or str(default)
+    if not text.isdigit() or int(text) < 1:
+        raise ValueError(f"{variable} must be a positive whole number of days, got {text!r}")
+    return int(text)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Settings:
     """Deployment settings. Every field maps to one `SUPPORTGRAPH_*` (or vendor) env var."""
@@ -144,6 +161,35 @@ class Settings:
     queue_url: str = field(default_factory=lambda: _env("SUPPORTGRAPH_QUEUE_URL"))
     """Redis URL of the task queue running batch jobs (arq); empty means `redis_url`."""
 
+    encryption_keys: str = field(
+        default_factory=lambda: _env("SUPPORTGRAPH_ENCRYPTION_KEYS"), repr=False
+    )
+    """`kid:base64key,...` AES-256 keys sealing data at rest, the first one active; empty means
+    the key file `data_dir/encryption_keys` (made on first use, mode 0600)."""
+
+    key_provider: str = field(default_factory=lambda: _env("SUPPORTGRAPH_KEY_PROVIDER"))
+    """`package.module:function` returning the key ring (the KMS port); overrides the others."""
+
+    retention_conversations_days: int = field(
+        default_factory=lambda: _days("retention_conversations_days")
+    )
+    """Days a conversation is kept after its last activity, with its messages and memory."""
+
+    retention_feedback_days: int = field(default_factory=lambda: _days("retention_feedback_days"))
+    """Days feedback is kept after it was given."""
+
+    retention_logs_days: int = field(default_factory=lambda: _days("retention_logs_days"))
+    """Days audit entries, published outbox events and webhook deliveries are kept."""
+
+    def __post_init__(self) -> None:
+        """Refuse retention limits that are not positive whole numbers of days."""
+        for name, (variable, _default) in RETENTION_DAYS.items():
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(
+                    f"{name} ({variable}) must be a positive whole number of days, got {value!r}"
+                )
+
     @property
     def store_url(self) -> str:
         """SQLAlchemy URL of the commerce store."""
@@ -155,6 +201,11 @@ class Settings:
     def auth_secret_path(self) -> Path:
         """Where the generated development/conversation signing key is kept."""
         return self.data_dir / "auth_secret"
+
+    @property
+    def encryption_keys_path(self) -> Path:
+        """Where the embedded default keeps its encryption keys."""
+        return self.data_dir / "encryption_keys"
 
     @property
     def checkpoint_path(self) -> Path:

@@ -3,14 +3,16 @@
 A day range selects conversations by when they were opened, and messages and feedback by when
 they were written. Every figure comes from the stored rows: counts and sums are SQL aggregates
 grouped by UTC day (the range's totals add the days up, so they always agree), and percentiles
-are taken in Python. Rates lie in [0, 1], rounded to 4 decimals; averages are rounded to 2. A
-figure whose denominator is empty is None, never 0.
+are taken in Python. Rows the retention purge or an erasure removed still count: their
+figures were archived per day (`analytics_archive`) and are added to the stored rows'. Rates
+lie in [0, 1], rounded to 4 decimals; averages are rounded to 2. A figure whose denominator is
+empty is None, never 0.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -22,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col
 
+from supportgraph.api.analytics_archive import DayFigures, load_archive
 from supportgraph.api.tables import Conversation, ConversationStatus, Feedback, Message, Sender
 from supportgraph.guardrails.pii import redact
 
@@ -100,6 +103,42 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
+def day_figures(connection: Connection, dialect: str, days: DayRange) -> dict[date, DayFigures]:
+    """Each day's additive figures: from the stored rows, plus what purges archived.
+
+    Args:
+        connection: a connection to the platform database.
+        dialect: its SQLAlchemy dialect name.
+        days: the UTC days.
+
+    Returns:
+        The figures of every day in the range that has any.
+    """
+    figures = live_figures(connection, dialect, days)
+    for day, archived in load_archive(connection, days.start, days.end).items():
+        figures[day] = figures.get(day, DayFigures()).plus(archived)
+    return figures
+
+
+def live_figures(connection: Connection, dialect: str, days: DayRange) -> dict[date, DayFigures]:
+    """Each day's additive figures, from the stored rows alone."""
+    figures: defaultdict[date, DayFigures] = defaultdict(DayFigures)
+    for part, per_day in (
+        ("conversations", _conversation_sums(connection, dialect, days)),
+        ("messages", _message_sums(connection, dialect, days)),
+        ("feedback", _feedback_sums(connection, dialect, days)),
+        ("intents", _intent_counts(connection, dialect, days)),
+        ("escalation_reasons", _escalation_reasons(connection, dialect, days)),
+    ):
+        for day, sums in per_day.items():
+            setattr(figures[day], part, dict(sums))
+    for day, times in _response_times(connection, dialect, days).items():
+        figures[day].response_times = sorted(times)
+    for day, by_intent in _feedback_by_intent(connection, dialect, days).items():
+        figures[day].feedback_by_intent = by_intent
+    return dict(figures)
+
+
 def performance_report(engine: Engine, days: DayRange) -> Figures:
     """How conversations went over these days: automation, escalation, speed, satisfaction.
 
@@ -111,16 +150,13 @@ def performance_report(engine: Engine, days: DayRange) -> Figures:
         The range's figures and, under `daily`, some of them for each day: the fields of the
         API's `PerformanceReport`.
     """
-    dialect = engine.dialect.name
     with engine.connect() as connection:
-        conversations = _conversation_sums(connection, dialect, days)
-        messages = _message_sums(connection, dialect, days)
-        feedback = _feedback_sums(connection, dialect, days)
-        times = _response_times(connection, dialect, days)
-        intents = _intent_counts(connection, days)
-        reasons = _escalation_reasons(connection, days)
-    c, m, f = _total(conversations), _total(messages), _total(feedback)
-    all_times = [t for day_times in times.values() for t in day_times]
+        per_day = day_figures(connection, engine.dialect.name, days)
+    empty = DayFigures()
+    c = Sums.total(Sums(d.conversations) for d in per_day.values())
+    m = Sums.total(Sums(d.messages) for d in per_day.values())
+    f = Sums.total(Sums(d.feedback) for d in per_day.values())
+    all_times = [t for d in per_day.values() for t in d.response_times]
     return {
         "start_date": days.start,
         "end_date": days.end,
@@ -145,11 +181,14 @@ def performance_report(engine: Engine, days: DayRange) -> Figures:
         "ai_messages": int(m["ai_messages"]),
         "human_agent_messages": int(m["agent_messages"]),
         "avg_confidence": _mean(m["confidence_sum"], m["confidence_n"]),
-        "top_intents": intents,
-        "escalation_reasons": reasons,
+        "top_intents": _top_intents(per_day.values()),
+        "escalation_reasons": _reasons(per_day.values()),
         "daily": [
             _daily_performance(
-                day, conversations.get(day, Sums()), feedback.get(day, Sums()), times.get(day, [])
+                day,
+                Sums(per_day.get(day, empty).conversations),
+                Sums(per_day.get(day, empty).feedback),
+                per_day.get(day, empty).response_times,
             )
             for day in days.days()
         ],
@@ -168,10 +207,9 @@ def feedback_report(engine: Engine, days: DayRange) -> Figures:
         API's `FeedbackReport`.
     """
     with engine.connect() as connection:
-        feedback = _feedback_sums(connection, engine.dialect.name, days)
-        by_intent = _feedback_by_intent(connection, days)
+        per_day = day_figures(connection, engine.dialect.name, days)
         comments = _recent_comments(connection, days)
-    f = _total(feedback)
+    f = Sums.total(Sums(d.feedback) for d in per_day.values())
     return {
         "start_date": days.start,
         "end_date": days.end,
@@ -183,13 +221,49 @@ def feedback_report(engine: Engine, days: DayRange) -> Figures:
         "not_helpful_count": int(f["not_helpful"]),
         "helpful_rate": _rate(f["helpful"], f["helpful"] + f["not_helpful"]),
         "follow_up_required_count": int(f["follow_up"]),
-        "by_intent": by_intent,
+        "by_intent": _by_intent(per_day.values()),
         "recent_comments": comments,
-        "daily": [_daily_feedback(day, feedback.get(day, Sums())) for day in days.days()],
+        "daily": [
+            _daily_feedback(day, Sums(per_day.get(day, DayFigures()).feedback))
+            for day in days.days()
+        ],
     }
 
 
-def _daily_performance(day: date, c: Sums, f: Sums, times: list[int]) -> Figures:
+def _top_intents(days: Iterable[DayFigures]) -> list[Figures]:
+    counts = Sums.total(Sums(d.intents) for d in days)
+    # Sorted here rather than in SQL, so ties order the same under every collation.
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return [{"intent": name, "count": int(n)} for name, n in ranked[:TOP_INTENTS] if n > 0]
+
+
+def _reasons(days: Iterable[DayFigures]) -> dict[str, int]:
+    counts = Sums.total(Sums(d.escalation_reasons) for d in days)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return {name: int(n) for name, n in ranked if n > 0}
+
+
+def _by_intent(days: Iterable[DayFigures]) -> list[Figures]:
+    totals: defaultdict[str, Sums] = defaultdict(Sums)
+    for day in days:
+        for name, sums in day.feedback_by_intent.items():
+            totals[name] = Sums.total([totals[name], Sums(sums)])
+    rows = sorted(
+        ((name, s) for name, s in totals.items() if s["feedback"] > 0),
+        key=lambda row: (-row[1]["feedback"], row[0]),
+    )
+    return [
+        {
+            "intent": name,
+            "feedback": int(s["feedback"]),
+            "average_rating": _mean(s["rating_sum"], s["rated"]),
+            "helpful_rate": _rate(s["thumbs_up"], s["thumbs"]),
+        }
+        for name, s in rows
+    ]
+
+
+def _daily_performance(day: date, c: Sums, f: Sums, times: list[float]) -> Figures:
     return {
         "date": day,
         "conversations": int(c["conversations"]),
@@ -290,43 +364,47 @@ def _response_times(connection: Connection, dialect: str, days: DayRange) -> dic
     return times
 
 
-def _intent_counts(connection: Connection, days: DayRange) -> list[Figures]:
-    intent = col(Message.intent)
+def _intent_counts(connection: Connection, dialect: str, days: DayRange) -> dict[date, Sums]:
+    """AI answers by intent, by day written."""
+    written, intent = col(Message.created_at), col(Message.intent)
+    day = _utc_day(written, dialect)
     query = (
-        select(intent, func.count())
-        .where(
-            _within(col(Message.created_at), days),
-            col(Message.sender) == Sender.AI,
-            intent.is_not(None),
-        )
-        .group_by(intent)
+        select(day, intent, func.count())
+        .where(_within(written, days), col(Message.sender) == Sender.AI, intent.is_not(None))
+        .group_by(day, intent)
     )
-    # Sorted here rather than in SQL, so ties order the same under every collation.
-    counts = sorted(connection.execute(query).tuples(), key=lambda row: (-row[1], row[0]))
-    return [{"intent": name, "count": n} for name, n in counts[:TOP_INTENTS]]
+    counts: defaultdict[date, Sums] = defaultdict(Sums)
+    for when, name, n in connection.execute(query):
+        counts[_as_date(when)][name] += n
+    return dict(counts)
 
 
-def _escalation_reasons(connection: Connection, days: DayRange) -> dict[str, int]:
-    reason = col(Conversation.escalation_reason)
+def _escalation_reasons(connection: Connection, dialect: str, days: DayRange) -> dict[date, Sums]:
+    """Escalated conversations by reason, by day opened."""
+    opened, reason = col(Conversation.created_at), col(Conversation.escalation_reason)
+    day = _utc_day(opened, dialect)
     query = (
-        select(reason, func.count())
-        .where(
-            _within(col(Conversation.created_at), days),
-            col(Conversation.escalated_at).is_not(None),
-        )
-        .group_by(reason)
+        select(day, reason, func.count())
+        .where(_within(opened, days), col(Conversation.escalated_at).is_not(None))
+        .group_by(day, reason)
     )
-    counts: Counter[str] = Counter()
-    for name, n in connection.execute(query):
-        counts[name or UNKNOWN_REASON] += n
-    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+    counts: defaultdict[date, Sums] = defaultdict(Sums)
+    for when, name, n in connection.execute(query):
+        # A customer may give their own reason for asking for a human: it leaves redacted.
+        counts[_as_date(when)][redact(name) if name else UNKNOWN_REASON] += n
+    return dict(counts)
 
 
-def _feedback_by_intent(connection: Connection, days: DayRange) -> list[Figures]:
-    """Feedback on answers, grouped by the rated answer's intent (answers with one only)."""
+def _feedback_by_intent(
+    connection: Connection, dialect: str, days: DayRange
+) -> dict[date, dict[str, dict[str, float]]]:
+    """Sums of the feedback on answers, by day given and the rated answer's intent."""
     intent, rating, helpful = col(Message.intent), col(Feedback.rating), col(Feedback.helpful)
+    given = col(Feedback.created_at)
+    day = _utc_day(given, dialect)
     query = (
         select(
+            day,
             intent,
             func.count(),
             _sum_if(rating.is_not(None), rating),
@@ -336,19 +414,14 @@ def _feedback_by_intent(connection: Connection, days: DayRange) -> list[Figures]
         )
         .select_from(Feedback)
         .join(Message, col(Feedback.message_id) == col(Message.id))
-        .where(_within(col(Feedback.created_at), days), intent.is_not(None))
-        .group_by(intent)
+        .where(_within(given, days), intent.is_not(None))
+        .group_by(day, intent)
     )
-    rows = sorted(connection.execute(query).tuples(), key=lambda row: (-row[1], row[0]))
-    return [
-        {
-            "intent": name,
-            "feedback": n,
-            "average_rating": _mean(_number(rating_sum), rated),
-            "helpful_rate": _rate(_number(thumbs_up), thumbs),
-        }
-        for name, n, rating_sum, rated, thumbs_up, thumbs in rows
-    ]
+    result: defaultdict[date, dict[str, dict[str, float]]] = defaultdict(dict)
+    names = ("feedback", "rating_sum", "rated", "thumbs_up", "thumbs")
+    for when, name, *values in connection.execute(query):
+        result[_as_date(when)][name] = dict(zip(names, map(_number, values), strict=True))
+    return dict(result)
 
 
 def _recent_comments(connection: Connection, days: DayRange) -> list[Figures]:
@@ -402,10 +475,6 @@ def _by_day(
     for row in connection.execute(query):
         result[_as_date(row[0])] = Sums(zip(figures, map(_number, row[1:]), strict=True))
     return result
-
-
-def _total(per_day: dict[date, Sums]) -> Sums:
-    return Sums.total(per_day.values())
 
 
 def _within(timestamp: Any, days: DayRange) -> ColumnElement[bool]:

@@ -28,6 +28,7 @@ KNOWLEDGE_CREATE, KNOWLEDGE_UPDATE, KNOWLEDGE_DELETE = (
 )
 RULE_CREATE, RULE_UPDATE, RULE_DELETE = "rule.create", "rule.update", "rule.delete"
 AGENT_UPDATE = "agent.update"
+PRIVACY_EXPORT, PRIVACY_ERASE = "privacy.export", "privacy.erase"
 
 
 def is_staff(principal: Principal) -> bool:

@@ -20,7 +20,6 @@ algorithm-confusion forgeries are refused.
 from __future__ import annotations
 
 import contextlib
-import os
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import load_pem_public_key
 
+from supportgraph.encryption.keyring import write_private_file
 from supportgraph.settings import Settings
 
 ACCESS_TTL = timedelta(hours=24)
@@ -155,26 +155,8 @@ def signing_key(settings: Settings) -> str:
     existing = _read_key(path)
     if existing:
         return existing
-    path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            os.fchmod(handle.fileno(), 0o600)
-            handle.write(key + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        try:
-            # No-clobber publish: when another process created the key first, use theirs.
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        except OSError:
-            os.replace(tmp, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+    write_private_file(path, key + "\n", replace=False)
     return _read_key(path) or key
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from supportgraph.guardrails.pii import redact
 from supportgraph.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -205,8 +206,9 @@ class BatchReport:
             "mode": self.mode,
             **self.counts(),
             "workers": self.workers(),
+            # A failure's reason may quote the ticket; the report is for operators, not PII.
             "failures": [
-                {"line": r.line, "ticket_id": r.ticket_id, "error": r.error}
+                {"line": r.line, "ticket_id": r.ticket_id, "error": redact(r.error)}
                 for r in self.results
                 if r.outcome is Outcome.FAILED
             ],
@@ -232,7 +234,7 @@ class BatchReport:
         if len(workers) > 1:
             lines += [f"answered by {len(workers)} workers: " + ", ".join(sorted(workers))]
         failures = [r for r in self.results if r.outcome is Outcome.FAILED]
-        lines += ["failed:"] + [f"  {r.error}" for r in failures] if failures else []
+        lines += ["failed:"] + [f"  {redact(r.error)}" for r in failures] if failures else []
         return "\n".join(lines)
 
     def write(self, path: Path) -> None:

@@ -47,6 +47,7 @@ from supportgraph.api.tables import (
     Sender,
     utcnow,
 )
+from supportgraph.guardrails.pii import redact
 
 
 class NotFound(LookupError):
@@ -414,7 +415,7 @@ class ConversationService:
                 type=MessageType.SYSTEM,
                 content=f"Handed to the human queue ({reason}).",
             )
-            changes = _queued({"reason": reason[:64], "priority": Priority.MEDIUM})
+            changes = _queued({"reason": reason, "priority": Priority.MEDIUM})
             conversation = await self._db(self._queue, note, conversation.id, changes)
         await self.publish_status(conversation)
         return conversation, await self.wait_minutes(conversation)
@@ -626,7 +627,8 @@ def _queued(escalation: dict[str, Any]) -> dict[str, Any]:
     return {
         "status": ConversationStatus.ESCALATED,
         "priority": priority,
-        "escalation_reason": str(escalation.get("reason") or "requested")[:64],
+        # Redacted before it is cut to fit: a cut email or address no longer looks like one.
+        "escalation_reason": redact(str(escalation.get("reason") or "requested"))[:64],
         "escalation_rule_id": escalation.get("rule_id"),
         "specialization": escalation.get("specialization"),
         "escalated_at": utcnow(),

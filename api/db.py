@@ -21,7 +21,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool, StaticPool
 
 from supportgraph.api.tables import PLATFORM_TABLES
-from supportgraph.settings import sqlalchemy_url
+from supportgraph.encryption.columns import bind_keyring
+from supportgraph.encryption.keyring import KeyRing, load_keyring
+from supportgraph.settings import Settings, sqlalchemy_url
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 """The Alembic script directory shipped inside the package."""
@@ -128,7 +130,7 @@ def current_revision(url: str) -> str | None:
         engine.dispose()
 
 
-def platform_engine(url: str) -> Engine:
+def platform_engine(url: str, *, keyring: KeyRing) -> Engine:
     """Create the engine the platform reads and writes its tables with.
 
     On SQLite connections may cross threads, use WAL (readers never wait for the writer)
@@ -138,14 +140,15 @@ def platform_engine(url: str) -> Engine:
     Args:
         url: SQLAlchemy URL of the store's database; a plain `postgresql://` URL is given
             the psycopg 3 driver.
+        keyring: the keys sealing the encrypted columns (`encryption.keyring.load_keyring`).
 
     Returns:
         A new engine.
     """
     parsed = make_url(sqlalchemy_url(url))
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
-    engine = _sqlite_engine(url, pool=None)
+        return bind_keyring(create_engine(parsed, pool_pre_ping=True), keyring)
+    engine = bind_keyring(_sqlite_engine(url, pool=None), keyring)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -157,6 +160,11 @@ def platform_engine(url: str) -> Engine:
             cursor.close()
 
     return engine
+
+
+def engine_for(settings: Settings) -> Engine:
+    """The platform engine of a deployment: its store's database, sealed with its keys."""
+    return platform_engine(settings.store_url, keyring=load_keyring(settings))
 
 
 def migration_engine(url: str) -> Engine:

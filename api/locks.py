@@ -67,3 +67,8 @@ class RedisLocks:
 def build_locks(redis_url: str) -> ThreadLocks:
     """Redis locks when a URL is set, else in-process locks."""
     return RedisLocks(redis_url) if redis_url else InProcessLocks()
+
+
+def build_removal_locks(redis_url: str) -> ThreadLocks:
+    """Locks for erasures and the retention purge, which may hold one for many minutes."""
+    return RedisLocks(redis_url, timeout=1800.0, wait=300.0) if redis_url else InProcessLocks()

@@ -24,7 +24,7 @@ from typing import Any, Protocol, runtime_checkable
 from sqlalchemy import Connection, Engine, Table, func, select, update
 from sqlmodel import Session
 
-from supportgraph.api.db import platform_engine, upgrade
+from supportgraph.api.db import engine_for, upgrade
 from supportgraph.api.tables import OutboxEvent, utcnow
 from supportgraph.api.webhooks import (
     WebhookDispatcher,
@@ -436,7 +436,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    engine = platform_engine(settings.store_url)
+    from supportgraph.guardrails.pii import install_log_redaction
+
+    install_log_redaction()
+    engine = engine_for(settings)
     try:
         workers = build_outbox(
             settings, engine, batch_size=args.batch_size, poll_seconds=args.poll_seconds

@@ -9,12 +9,14 @@ SQLite) and are created and upgraded only by the Alembic migrations in `api/migr
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Index, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from supportgraph.encryption.columns import SealedJSON, SealedText
 
 
 def utcnow() -> datetime:
@@ -25,6 +27,15 @@ def utcnow() -> datetime:
 def _json(default: list[Any] | dict[str, Any]) -> Any:
     column = Column(JSON, nullable=False)
     return Field(default_factory=lambda: copy.deepcopy(default), sa_column=column)
+
+
+def _sealed_json(context: str, default: list[Any] | dict[str, Any]) -> Any:
+    column: Column[Any] = Column(SealedJSON(context), nullable=False)
+    return Field(default_factory=lambda: copy.deepcopy(default), sa_column=column)
+
+
+def _sealed_text(context: str) -> Any:
+    return Field(default="", sa_column=Column(SealedText(context), nullable=False, default=""))
 
 
 def _timestamp(*, nullable: bool = False, index: bool = False) -> datetime:
@@ -91,7 +102,8 @@ class Conversation(SQLModel, table=True):
     sentiment: float = 0.0
     """Sentiment of the latest customer message, in [-1, 1]."""
     assigned_agent_id: str | None = Field(default=None, max_length=128, index=True)
-    subject: str = Field(default="", max_length=200)
+    subject: str = _sealed_text("conversations.subject")
+    """Sealed at rest, like everything a customer wrote (`encryption`)."""
     language: str = Field(default="en", max_length=8)
     """The customer's language (BCP 47 primary tag); agents are matched on it."""
     specialization: str | None = Field(default=None, max_length=64)
@@ -121,14 +133,14 @@ class Message(SQLModel, table=True):
     sender: Sender = Field(sa_type=String(16))
     sender_id: str | None = Field(default=None, max_length=128)
     type: MessageType = Field(default=MessageType.TEXT, sa_type=String(24))
-    content: str = Field(sa_column=Column(Text, nullable=False))
+    content: str = _sealed_text("messages.content")
     confidence_score: float | None = None
     """The agent's confidence in its reply (AI messages only)."""
     intent: str | None = Field(default=None, max_length=64)
     processing_time_ms: int | None = None
-    citations: list[dict[str, Any]] = _json([])
+    citations: list[dict[str, Any]] = _sealed_json("messages.citations", [])
     """The sources an AI answer came from: `{"source": "kb"|"tool"|"guardrail", "ref", ...}`."""
-    details: dict[str, Any] = _json({})
+    details: dict[str, Any] = _sealed_json("messages.details", {})
     """What the agent decided on the way, e.g. the guardrail verdict on a customer message."""
     created_at: datetime = _timestamp()
 
@@ -145,7 +157,7 @@ class Feedback(SQLModel, table=True):
     rating: int | None = Field(default=None, ge=1, le=5)
     helpful: bool | None = None
     """Thumbs up (True) or down (False) on the answer."""
-    comment: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    comment: str = _sealed_text("feedback.comment")
     follow_up_required: bool = False
     """The customer still needs something done."""
     created_at: datetime = _timestamp(index=True)
@@ -243,7 +255,7 @@ class OutboxEvent(SQLModel, table=True):
     """Globally unique id, the consumers' idempotency key."""
     type: str = Field(max_length=64)
     conversation_id: str | None = Field(default=None, max_length=40, index=True)
-    payload: dict[str, Any] = _json({})
+    payload: dict[str, Any] = _sealed_json("outbox_events.payload", {})
     created_at: datetime = _timestamp()
     published_at: datetime | None = _timestamp(nullable=True, index=True)
     """When the relay handed it to every sink; None while it waits."""
@@ -320,3 +332,36 @@ PLATFORM_TABLES = [
     )
 ]
 """The tables the migrations own; the commerce store's tables are not among them."""
+
+
+class AnalyticsDay(SQLModel, table=True):
+    """What the retention purge and erasures removed from one UTC day's analytics figures.
+
+    The reports add these figures to the ones still computed from stored rows, so a day's
+    figures stay as they were when its conversations, messages and feedback are removed.
+    """
+
+    __tablename__ = "analytics_daily"
+
+    day: date = Field(primary_key=True)
+    figures: dict[str, Any] = _json({})
+    """Counts and sums by part (`conversations`, `messages`, `feedback`, `intents`, ...)."""
+    updated_at: datetime = _timestamp()
+
+
+class RetentionRun(SQLModel, table=True):
+    """One day's scheduled retention purge: the row claims the day, so it runs once."""
+
+    __tablename__ = "retention_runs"
+
+    day: date = Field(primary_key=True)
+    finished_at: datetime = _timestamp()
+    removed: dict[str, Any] = _json({})
+    """How many rows of each kind the purge removed."""
+
+
+# Appended here rather than in the list above, so the newer tables are declared in one place.
+PLATFORM_TABLES.extend(
+    table.__table__  # type: ignore[attr-defined,union-attr]
+    for table in (AnalyticsDay, RetentionRun)
+)

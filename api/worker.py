@@ -22,6 +22,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from arq.connections import ArqRedis, RedisSettings, create_pool
 from arq.constants import health_check_key_suffix, result_key_prefix
+from arq.cron import cron
 from arq.jobs import Job, JobResult, JobStatus, deserialize_result
 from arq.worker import create_worker, func
 from redis.exceptions import RedisError
@@ -123,7 +124,7 @@ async def open_service(settings: Settings, *, services: Any = None) -> AsyncIter
         A `ConversationService` whose agent runs the compiled graph.
     """
     from supportgraph.api.agent import SupportAgent
-    from supportgraph.api.db import platform_engine, upgrade
+    from supportgraph.api.db import engine_for, upgrade
     from supportgraph.api.events import build_bus
     from supportgraph.api.locks import build_locks
     from supportgraph.graph.builder import build_graph
@@ -135,7 +136,7 @@ async def open_service(settings: Settings, *, services: Any = None) -> AsyncIter
     built = services or await asyncio.to_thread(build_services, settings)
     agent = SupportAgent(locks=build_locks(settings.redis_url))
     bus = build_bus(settings.redis_url)
-    engine = platform_engine(settings.store_url)
+    engine = engine_for(settings)
     try:
         async with open_checkpointer(settings) as checkpointer:
             agent.graph = build_graph(built, checkpointer=checkpointer)
@@ -321,6 +322,25 @@ async def answer_ticket_job(
     return result.as_dict()
 
 
+async def retention_job(ctx: dict[str, Any]) -> None:
+    """The arq cron job: today's retention purge, unless a process has run it already."""
+    from supportgraph.api.audit import AuditLog
+    from supportgraph.api.locks import build_removal_locks
+    from supportgraph.api.privacy import PrivacyService
+    from supportgraph.api.retention import RetentionLimits, RetentionSchedule
+
+    settings = ctx.get("settings") or get_settings()
+    service: ConversationService = ctx["service"]
+    locks = build_removal_locks(settings.redis_url)
+    privacy = PrivacyService(service.engine, service.agent, None, AuditLog(service.engine), locks)
+    try:
+        await RetentionSchedule(privacy, RetentionLimits.of(settings)).run_if_due()
+    finally:
+        close = getattr(locks, "aclose", None)
+        if close is not None:
+            await close()
+
+
 async def startup(ctx: dict[str, Any]) -> None:
     """Build the services, checkpointer, graph and conversation service, once per worker."""
     stack = AsyncExitStack()
@@ -342,6 +362,8 @@ class WorkerSettings:
 
     functions = [func(answer_ticket_job, name=JOB_FUNCTION, max_tries=1)]
     """One try: a job cut short is reported failed rather than answered a second time."""
+    cron_jobs = [cron(retention_job, minute=17, unique=True)]  # type: ignore[arg-type]
+    """Hourly, each worker looks whether today's retention purge is still to run."""
     on_startup = startup
     on_shutdown = shutdown
     queue_name = DEFAULT_QUEUE_NAME
@@ -351,6 +373,29 @@ class WorkerSettings:
     job_completion_wait = 60
     """Seconds a stopping worker lets the jobs it holds finish."""
     log_results = False
+
+
+class HideJobArguments(logging.Filter):
+    """Keeps the ticket out of arq's "job started" log line.
+
+    arq logs each job's arguments cut to 80 characters; a cut email or street address no
+    longer looks like one, so redaction would miss it. The ticket is left out instead.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Blank the arguments of a `→ <job id>:answer_ticket(...)` record; pass every record."""
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 4 and "→" in str(record.msg):
+            if str(args[1]).endswith(f":{JOB_FUNCTION}"):
+                record.args = (args[0], args[1], "…", args[3])
+        return True
+
+
+def hide_job_arguments() -> None:
+    """Attach `HideJobArguments` to arq's worker logger, once."""
+    arq_logger = logging.getLogger("arq.worker")
+    if not any(isinstance(f, HideJobArguments) for f in arq_logger.filters):
+        arq_logger.addFilter(HideJobArguments())
 
 
 def run_worker(settings: Settings, *, url: str, queue_name: str, concurrency: int) -> None:
@@ -370,6 +415,7 @@ def run_worker(settings: Settings, *, url: str, queue_name: str, concurrency: in
         await (await connect(url)).aclose()
 
     asyncio.run(check())
+    hide_job_arguments()
     worker = create_worker(
         WorkerSettings,  # type: ignore[arg-type]
         redis_settings=redis_settings(url),

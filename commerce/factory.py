@@ -21,7 +21,8 @@ def build_commerce(settings: Settings | None = None) -> CommercePort:
         return HttpCommerce(settings.commerce_url, settings.service_token)
     from supportgraph.commerce.local import InProcessCommerce
     from supportgraph.commerce.store import Store
+    from supportgraph.encryption.keyring import load_keyring
 
-    store = Store(settings.store_url)
+    store = Store(settings.store_url, keyring=load_keyring(settings))
     store.seed_if_empty()
     return InProcessCommerce(store)

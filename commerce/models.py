@@ -9,6 +9,8 @@ from sqlalchemy import JSON, Column, Table, Text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from supportgraph.encryption.columns import SealedJSON, SealedText
+
 
 class JSONNumber(TypeDecorator[Any]):
     """A number kept as its JSON text, so 9 and 9.0 read back as written.
@@ -36,6 +38,15 @@ def _json(*, nullable: bool = False) -> Any:
     return Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=nullable))
 
 
+def _sealed(context: str, *, nullable: bool = False) -> Any:
+    # Customer PII: sealed at rest with the deployment's keys (`encryption`).
+    return Field(default=None, sa_column=Column(SealedText(context), nullable=nullable))
+
+
+def _sealed_json(context: str) -> Any:
+    return Field(default=None, sa_column=Column(SealedJSON(context), nullable=False))
+
+
 def _number() -> Any:
     return Field(default=None, sa_column=Column(JSONNumber(), nullable=True))
 
@@ -48,14 +59,14 @@ class UserRow(SQLModel, table=True):
     user_id: str = Field(primary_key=True)
     position: int = Field(index=True)
     """Place in the shipped file: lookups that scan users return the first match in this order."""
-    first_name: str
-    last_name: str
-    email: str
+    first_name: str = _sealed("retail_users.first_name")
+    last_name: str = _sealed("retail_users.last_name")
+    email: str = _sealed("retail_users.email")
     email_key: str = Field(index=True)
-    """`email.lower()`, computed in Python so it matches τ-bench's case folding exactly."""
+    """The blind index of `email.lower()` (lower-cased in Python, as τ-bench folds case)."""
     name_key: str = Field(index=True)
-    """`first_name.lower() + "\\x1f" + last_name.lower()` for the name + zip lookup."""
-    address: dict[str, Any] = _json()
+    """The blind index of `first_name.lower() + "\\x1f" + last_name.lower()` (name + zip)."""
+    address: dict[str, Any] = _sealed_json("retail_users.address")
     orders: list[str] = _json()
 
 
@@ -70,7 +81,7 @@ class PaymentMethodRow(SQLModel, table=True):
     """Place within the user's `payment_methods` object."""
     source: str
     brand: str | None = None
-    last_four: str | None = None
+    last_four: str | None = _sealed("retail_payment_methods.last_four", nullable=True)
     balance: float | None = _number()
 
 
@@ -83,7 +94,7 @@ class OrderRow(SQLModel, table=True):
     position: int = Field(index=True)
     user_id: str = Field(index=True)
     status: str = Field(index=True)
-    address: dict[str, Any] = _json()
+    address: dict[str, Any] = _sealed_json("retail_orders.address")
     items: list[dict[str, Any]] = _json()
     fulfillments: list[dict[str, Any]] = _json()
     payment_history: list[dict[str, Any]] = _json()

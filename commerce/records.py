@@ -7,6 +7,7 @@ from hashlib import sha256
 from typing import Any
 
 from supportgraph.commerce.models import ORDER_OPTIONAL_FIELDS
+from supportgraph.encryption.columns import BlindIndex
 
 NAME_KEY_SEPARATOR = "\x1f"
 
@@ -52,8 +53,12 @@ def product_record(row: Any) -> dict[str, Any]:
     return {"name": row.name, "product_id": row.product_id, "variants": row.variants}
 
 
-def user_values(user_id: str, record: dict[str, Any]) -> dict[str, Any]:
-    """Column values of a user row (without `position`) from a τ-bench user record."""
+def user_values(user_id: str, record: dict[str, Any], index: BlindIndex) -> dict[str, Any]:
+    """Column values of a user row (without `position`) from a τ-bench user record.
+
+    The email and name keys are the blind index's digests, so lookups match without the
+    sealed columns being readable in the database.
+    """
     _reject_unknown(record, {"name", "address", "email", "payment_methods", "orders"}, user_id)
     first, last = record["name"]["first_name"], record["name"]["last_name"]
     return {
@@ -61,8 +66,8 @@ def user_values(user_id: str, record: dict[str, Any]) -> dict[str, Any]:
         "first_name": first,
         "last_name": last,
         "email": record["email"],
-        "email_key": record["email"].lower(),
-        "name_key": name_key(first, last),
+        "email_key": index.key(record["email"].lower()),
+        "name_key": index.key(name_key(first, last)),
         "address": record["address"],
         "orders": record["orders"],
     }

@@ -9,7 +9,19 @@ from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, delete, event, func, insert, select
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import StaticPool
 from sqlmodel import SQLModel
@@ -17,19 +29,27 @@ from sqlmodel import SQLModel
 from supportgraph.commerce import records
 from supportgraph.commerce.models import ORDERS, PAYMENTS, PRODUCTS, TABLES, USERS
 from supportgraph.commerce.transaction import Transaction
+from supportgraph.encryption.columns import BlindIndex, SealedJSON, bind_keyring
+from supportgraph.encryption.keyring import KeyRing
 from supportgraph.settings import SHIPPED_DATA_DIR, sqlalchemy_url
 
 
 class Store:
     """The τ-bench retail data in SQLite or Postgres, read and changed in transactions.
 
+    Customers' names, emails, addresses and card digits are sealed at rest with the key ring,
+    and found by email or name through a blind index (`encryption.columns`).
+
     Args:
         url: SQLAlchemy URL; a plain `postgresql://` URL is given the psycopg 3 driver.
+        keyring: the deployment's keys; None keeps the store in the clear, for evaluation
+            sandboxes holding only the shipped public data.
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, keyring: KeyRing | None) -> None:
         self.url = sqlalchemy_url(url)
-        self.engine: Engine = _create_engine(self.url)
+        self.engine: Engine = bind_keyring(_create_engine(self.url), keyring)
+        self.index = BlindIndex(keyring)
         self.dialect = self.engine.dialect.name
         memory = self.dialect == "sqlite" and make_url(self.url).database in (None, "", ":memory:")
         # Postgres serialises writers with row locks. SQLite has no row locks, so writers in
@@ -39,8 +59,10 @@ class Store:
         self._read_lock = self._write_lock if memory else None
 
     def create_all(self) -> None:
-        """Create the store's tables if they are missing."""
+        """Create the store's tables if they are missing; make older ones ready for sealing."""
         SQLModel.metadata.create_all(self.engine, tables=list(TABLES))
+        if self.dialect == "postgresql":
+            _text_sealed_columns(self.engine)
 
     def is_empty(self) -> bool:
         """Return True if the store holds no users."""
@@ -60,7 +82,7 @@ class Store:
             True if the data was loaded now.
         """
         self.create_all()
-        rows = _read_rows(_retail_dir(Path(shipped_dir)))
+        rows = _read_rows(_retail_dir(Path(shipped_dir)), self.index)
         with self._exclusive() as conn:
             if conn.scalar(select(func.count()).select_from(USERS)):
                 return False
@@ -70,7 +92,7 @@ class Store:
     def reset(self, shipped_dir: Path | str = SHIPPED_DATA_DIR) -> None:
         """Replace everything in the store with the shipped data, as τ-bench does per task."""
         self.create_all()
-        rows = _read_rows(_retail_dir(Path(shipped_dir)))
+        rows = _read_rows(_retail_dir(Path(shipped_dir)), self.index)
         with self._exclusive() as conn:
             for table in reversed(TABLES):
                 conn.execute(delete(table))
@@ -90,7 +112,7 @@ class Store:
                 # cannot change a row between our read and our write.
                 conn = conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
-                tx = Transaction(conn, write=write)
+                tx = Transaction(conn, write=write, index=self.index)
                 yield tx
                 tx.flush()
 
@@ -141,14 +163,14 @@ class Store:
         return lock if lock is not None else nullcontext()
 
 
-def _read_rows(folder: Path) -> list[tuple[Table, list[dict[str, Any]]]]:
+def _read_rows(folder: Path, blind: BlindIndex) -> list[tuple[Table, list[dict[str, Any]]]]:
     """Rows of every table from the shipped JSON, parents first."""
     users = json.loads((folder / "users.json").read_text(encoding="utf-8"))
     orders = json.loads((folder / "orders.json").read_text(encoding="utf-8"))
     products = json.loads((folder / "products.json").read_text(encoding="utf-8"))
     user_rows, payment_rows = [], []
     for position, (user_id, user) in enumerate(users.items()):
-        user_rows.append({**records.user_values(user_id, user), "position": position})
+        user_rows.append({**records.user_values(user_id, user, blind), "position": position})
         for index, method in enumerate(user["payment_methods"].values()):
             payment_rows.append(records.payment_values(user_id, index, method))
     order_rows = [
@@ -165,6 +187,28 @@ def _read_rows(folder: Path) -> list[tuple[Table, list[dict[str, Any]]]]:
         (ORDERS, order_rows),
         (PRODUCTS, product_rows),
     ]
+
+
+def _text_sealed_columns(engine: Engine) -> None:
+    """A store made before sealing kept addresses as `json`: a ciphertext needs `text`."""
+    inspector = inspect(engine)
+    changes = [
+        (table.name, column.name)
+        for table in TABLES
+        for column in table.columns
+        if isinstance(column.type, SealedJSON)
+        and not isinstance(
+            {c["name"]: c["type"] for c in inspector.get_columns(table.name)}[column.name], Text
+        )
+    ]
+    if not changes:
+        return
+    with engine.begin() as conn:
+        for table_name, column_name in changes:
+            conn.exec_driver_sql(
+                f'ALTER TABLE "{table_name}" ALTER COLUMN "{column_name}" '
+                f'TYPE text USING "{column_name}"::text'
+            )
 
 
 def _insert(conn: Connection, rows: list[tuple[Table, list[dict[str, Any]]]]) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from supportgraph.commerce import records
 from supportgraph.commerce.models import ORDERS, PAYMENTS, PRODUCTS, USERS
+from supportgraph.encryption.columns import BlindIndex
 
 
 class Transaction:
@@ -18,9 +19,10 @@ class Transaction:
     `SELECT … FOR UPDATE` (a no-op on SQLite, where the store takes a write lock instead).
     """
 
-    def __init__(self, conn: Connection, *, write: bool) -> None:
+    def __init__(self, conn: Connection, *, write: bool, index: BlindIndex) -> None:
         self._conn = conn
         self._write = write
+        self._index = index
         self._orders: dict[str, dict[str, Any] | None] = {}
         self._users: dict[str, dict[str, Any] | None] = {}
         self._products: dict[str, dict[str, Any] | None] = {}
@@ -68,13 +70,14 @@ class Transaction:
 
     def user_ids_by_email(self, email_key: str) -> list[str]:
         """Return the ids of users whose lower-cased email is `email_key`, in shipped order."""
-        query = select(USERS.c.user_id).where(USERS.c.email_key == email_key)
+        keys = self._index.candidates(email_key)
+        query = select(USERS.c.user_id).where(USERS.c.email_key.in_(keys))
         return list(self._conn.scalars(query.order_by(USERS.c.position)))
 
     def user_ids_by_name(self, first_name: str, last_name: str) -> list[str]:
         """Return the ids of users with this name, case-insensitive, in shipped order."""
-        key = records.name_key(first_name, last_name)
-        query = select(USERS.c.user_id).where(USERS.c.name_key == key)
+        keys = self._index.candidates(records.name_key(first_name, last_name))
+        query = select(USERS.c.user_id).where(USERS.c.name_key.in_(keys))
         return list(self._conn.scalars(query.order_by(USERS.c.position)))
 
     def flush(self) -> None:
@@ -92,7 +95,7 @@ class Transaction:
                 self._write_user(user_id, user)
 
     def _write_user(self, user_id: str, user: dict[str, Any]) -> None:
-        values = records.user_values(user_id, user)
+        values = records.user_values(user_id, user, self._index)
         self._conn.execute(update(USERS).where(USERS.c.user_id == user_id).values(**values))
         # Payment methods are few per user: rewriting them all keeps ids, order and balances
         # exactly as the record has them.

@@ -25,6 +25,7 @@ from supportgraph.graph.routing import (
     route_start,
 )
 from supportgraph.graph.state import InputState, OutputState, State, SupportContext
+from supportgraph.guardrails.tracing import configure_tracing
 
 RECURSION_LIMIT = 80
 """Supersteps per invocation; the tool-round budget ends loops long before this."""
@@ -41,6 +42,8 @@ def build_graph(
         checkpointer: Conversation memory; None leaves it to the host (e.g. `langgraph dev`).
         name: The compiled graph's name.
     """
+    # Every path that runs the graph compiles it here, so traces are made PII-free here too.
+    configure_tracing()
     if services is None:
         from supportgraph.services import build_services
 

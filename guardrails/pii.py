@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 _EMAIL = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b")
 # 13-19 digits, optionally grouped by spaces or dashes; Luhn decides whether it is a card.
@@ -26,6 +28,9 @@ _STREET = re.compile(
     r"(?:,?\s+(?:Suite|Apt|Apartment|Unit)\.?\s*#?\w+)?"
 )
 _UNIT = re.compile(r"\b(?:Suite|Apt|Apartment|Unit)\.?\s*#?\d+\b")
+# A payment method id (`credit_card_7815826`) names one customer's card or account for good;
+# order (`#W2611340`) and product ids name what was bought, so they stay.
+_PAYMENT_METHOD = re.compile(r"\b(?:credit_card|debit_card|gift_card|paypal|bank_account)_\d+\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +38,7 @@ class PIIMatch:
     """One piece of PII found in a text.
 
     Attributes:
-        kind: `email`, `card`, `ssn`, `phone` or `address`.
+        kind: `email`, `card`, `ssn`, `phone`, `address` or `payment_method`.
         start: Offset of the first character.
         end: Offset after the last character.
     """
@@ -49,6 +54,7 @@ PLACEHOLDERS = {
     "ssn": "[SSN]",
     "phone": "[PHONE]",
     "address": "[ADDRESS]",
+    "payment_method": "[PAYMENT_METHOD]",
 }
 
 
@@ -78,6 +84,9 @@ def find_pii(text: str) -> list[PIIMatch]:
     found += [PIIMatch("phone", m.start(), m.end()) for m in _PHONE.finditer(text)]
     found += [PIIMatch("address", m.start(), m.end()) for m in _STREET.finditer(text)]
     found += [PIIMatch("address", m.start(), m.end()) for m in _UNIT.finditer(text)]
+    found += [
+        PIIMatch("payment_method", m.start(), m.end()) for m in _PAYMENT_METHOD.finditer(text)
+    ]
     # Earlier and longer matches win, so a card is never also half-redacted as a phone.
     found.sort(key=lambda m: (m.start, -(m.end - m.start)))
     kept: list[PIIMatch] = []
@@ -88,13 +97,14 @@ def find_pii(text: str) -> list[PIIMatch]:
 
 
 def redact(text: str) -> str:
-    """Replace emails, card numbers, SSNs, phone numbers and street addresses by placeholders.
+    """Replace emails, cards, SSNs, phones, street addresses and payment method ids.
 
     Args:
         text: The text to clean.
 
     Returns:
-        The text with `[EMAIL]`, `[CARD]`, `[SSN]`, `[PHONE]` or `[ADDRESS]` in place of PII.
+        The text with `[EMAIL]`, `[CARD]`, `[SSN]`, `[PHONE]`, `[ADDRESS]` or
+        `[PAYMENT_METHOD]` in place of PII.
     """
     pieces: list[str] = []
     cursor = 0
@@ -105,26 +115,57 @@ def redact(text: str) -> str:
     return "".join(pieces)
 
 
+_REDACTED = "_pii_redacted"
+"""Marks a record already cleaned, so a record is redacted once however many hooks see it."""
+_STANDARD_ATTRIBUTES = frozenset(vars(logging.makeLogRecord({}))) | {"message", "asctime"}
+
+
+def redact_record(record: logging.LogRecord) -> logging.LogRecord:
+    """Redact PII from a log record in place: message, arguments, traceback and `extra` fields.
+
+    Args:
+        record: The record; its message is redacted once however many hooks see it.
+
+    Returns:
+        The same record.
+    """
+    if not getattr(record, _REDACTED, False):
+        _redact_message(record)
+        setattr(record, _REDACTED, True)
+    # `extra={...}` fields, which structured formatters write out as their own keys, are set
+    # after the record factory has run, so they are looked at every time.
+    for key, value in list(vars(record).items()):
+        if key not in _STANDARD_ATTRIBUTES and isinstance(value, str):
+            setattr(record, key, redact(value))
+    return record
+
+
+def _redact_message(record: logging.LogRecord) -> None:
+    # Redact the template and each argument in place: formatters such as uvicorn's access
+    # log unpack `record.args`, so its shape must survive.
+    if isinstance(record.msg, str):
+        record.msg = redact(record.msg)
+    if isinstance(record.args, tuple):
+        record.args = tuple(_redact_arg(arg) for arg in record.args)
+    elif isinstance(record.args, dict):
+        record.args = {key: _redact_arg(arg) for key, arg in record.args.items()}
+    # The traceback is rendered and redacted now; the exception itself is dropped, because a
+    # formatter that renders `exc_info` again (JSON formatters do) would bring the PII back.
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    record.exc_info = None
+    if record.exc_text:
+        record.exc_text = redact(record.exc_text)
+    if record.stack_info:
+        record.stack_info = redact(record.stack_info)
+
+
 class PIIRedactingFilter(logging.Filter):
     """Logging filter that redacts PII from a record's message before any handler sees it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Rewrite the record in place and always let it through."""
-        # Redact the template and each argument in place: formatters such as uvicorn's access
-        # log unpack `record.args`, so its shape must survive.
-        if isinstance(record.msg, str):
-            record.msg = redact(record.msg)
-        if isinstance(record.args, tuple):
-            record.args = tuple(_redact_arg(arg) for arg in record.args)
-        elif isinstance(record.args, dict):
-            record.args = {key: _redact_arg(arg) for key, arg in record.args.items()}
-        # Format the traceback now, so the handler's formatter reuses the redacted text.
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = redact(record.exc_text)
-        if record.stack_info:
-            record.stack_info = redact(record.stack_info)
+        redact_record(record)
         return True
 
 
@@ -135,19 +176,35 @@ def _redact_arg(arg: object) -> object:
     return redact(str(arg))
 
 
-def install_log_redaction(logger: logging.Logger | None = None) -> PIIRedactingFilter:
-    """Attach one PII-redacting filter to every handler of `logger` (the root by default).
+class _RedactingRecordFactory:
+    """Wraps the process's log record factory so every record is born redacted."""
 
-    Filters on handlers, unlike filters on loggers, also see records propagated from
-    child loggers, so this covers every library that logs through the root. Calling it
-    again does not add a second filter.
+    def __init__(self, inner: Callable[..., logging.LogRecord]) -> None:
+        self.inner = inner
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        return redact_record(self.inner(*args, **kwargs))
+
+
+def install_log_redaction(logger: logging.Logger | None = None) -> PIIRedactingFilter:
+    """Redact PII from every log record of this process, whoever logs it and wherever it goes.
+
+    Two hooks, so no handler can miss it: the log record factory is wrapped, which covers
+    handlers created later (uvicorn's and arq's, Python's last-resort stderr handler); and
+    every handler `logger` has now gets a filter, which covers records built elsewhere (e.g.
+    `logging.makeLogRecord` by a queue or socket listener) and `extra={...}` fields, which
+    Python sets after the factory has run. Calling it again adds neither a second factory
+    nor a second filter.
 
     Args:
-        logger: The logger whose handlers get the filter.
+        logger: The logger whose handlers get the filter (the root by default).
 
     Returns:
         The filter, shared by all handlers.
     """
+    factory = logging.getLogRecordFactory()
+    if not isinstance(factory, _RedactingRecordFactory):
+        logging.setLogRecordFactory(_RedactingRecordFactory(factory))
     target = logger or logging.getLogger()
     existing = [f for h in target.handlers for f in h.filters if isinstance(f, PIIRedactingFilter)]
     redactor = existing[0] if existing else PIIRedactingFilter()
@@ -155,3 +212,10 @@ def install_log_redaction(logger: logging.Logger | None = None) -> PIIRedactingF
         if not any(isinstance(f, PIIRedactingFilter) for f in handler.filters):
             handler.addFilter(redactor)
     return redactor
+
+
+def uninstall_log_redaction() -> None:
+    """Restore the log record factory `install_log_redaction` wrapped (handler filters stay)."""
+    factory = logging.getLogRecordFactory()
+    if isinstance(factory, _RedactingRecordFactory):
+        logging.setLogRecordFactory(factory.inner)

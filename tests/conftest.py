@@ -12,6 +12,7 @@ import pytest
 
 from supportgraph.commerce.local import InProcessCommerce
 from supportgraph.commerce.store import Store
+from supportgraph.tests.fakes import TEST_KEYRING
 
 
 @pytest.fixture(autouse=True)
@@ -37,7 +38,7 @@ def _no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 def commerce_seed_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A SQLite store seeded once per session from the shipped data; stores are copies of it."""
     path = tmp_path_factory.mktemp("commerce-seed") / "store.db"
-    seeded = Store(f"sqlite:///{path}")
+    seeded = Store(f"sqlite:///{path}", keyring=None)  # the shipped public data, a template
     seeded.seed_if_empty()
     seeded.dispose()
     return path
@@ -48,7 +49,7 @@ def store(commerce_seed_file: Path, tmp_path: Path) -> Iterator[Store]:
     """A fresh copy of the seeded store for one test."""
     path = tmp_path / "store.db"
     shutil.copy(commerce_seed_file, path)
-    fresh = Store(f"sqlite:///{path}")
+    fresh = Store(f"sqlite:///{path}", keyring=TEST_KEYRING)
     yield fresh
     fresh.dispose()
 

@@ -11,6 +11,14 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
+from supportgraph.encryption.keyring import KeyRing, format_key
+
+TEST_KEYRING = KeyRing.generate("test-key")
+"""The keys of engines a test builds over a bare database URL."""
+
+TEST_KEYS_ENV = format_key("test-key", TEST_KEYRING.keys["test-key"])
+"""`SUPPORTGRAPH_ENCRYPTION_KEYS` for processes a test starts that share its database."""
+
 Script = Callable[[list[BaseMessage]], AIMessage]
 
 

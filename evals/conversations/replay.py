@@ -23,7 +23,7 @@ def seed_template(path: Path | str) -> Path:
         path: Where the template file lives; an existing seeded file is reused.
     """
     path = Path(path)
-    store = Store(f"sqlite:///{path.resolve()}")
+    store = Store(f"sqlite:///{path.resolve()}", keyring=None)
     store.seed_if_empty()
     store.dispose()
     return path
@@ -38,7 +38,7 @@ def fresh_store(template: Path | str, directory: Path | str) -> Store:
     """
     target = Path(tempfile.mkstemp(suffix=".db", dir=directory)[1])
     shutil.copy(template, target)
-    return Store(f"sqlite:///{target.resolve()}")
+    return Store(f"sqlite:///{target.resolve()}", keyring=None)
 
 
 def discard_store(store: Store) -> None:

@@ -12,6 +12,7 @@ from langgraph_sdk import get_client
 
 from supportgraph.api.auth import Authenticator, Role
 from supportgraph.commerce.store import Store
+from supportgraph.encryption.keyring import load_keyring
 from supportgraph.settings import Settings
 from supportgraph.tests.e2e.conftest import REPO, free_port, server_env, start, stop
 
@@ -52,7 +53,10 @@ async def test_that_a_studio_thread_cancels_after_the_customer_confirms(
     assert "yes or no" in result["messages"][-1]["content"]
     state = await client.threads.get_state(thread["thread_id"])
     assert state["interrupts"], "the write must wait for the customer's answer"
-    store = Store(f"sqlite:///{Path(dev_server['data_dir']) / 'store.db'}")
+    data_dir = Path(dev_server["data_dir"])
+    store = Store(
+        f"sqlite:///{data_dir / 'store.db'}", keyring=load_keyring(Settings(data_dir=data_dir))
+    )
     assert store.snapshot()["orders"][ORDER]["status"] == "pending"
 
     result = await client.runs.wait(thread["thread_id"], "support", command={"resume": "yes"})

@@ -29,6 +29,7 @@ from supportgraph.api.deps import Access
 from supportgraph.api.limits import RateLimits
 from supportgraph.api.tables import Conversation, Feedback, Message
 from supportgraph.settings import Settings
+from supportgraph.tests.fakes import TEST_KEYRING
 from supportgraph.tests.postgres import postgres_schema
 
 BASE = "/api/v1/support/analytics"
@@ -62,7 +63,7 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     """The platform tables, migrated, on each database the platform runs on."""
     url = request.getfixturevalue(f"{request.param}_url")
     upgrade(url)
-    built = platform_engine(url)
+    built = platform_engine(url, keyring=TEST_KEYRING)
     yield built
     built.dispose()
 
@@ -70,7 +71,7 @@ def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
 @pytest.fixture
 def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
     upgrade(sqlite_url)
-    built = platform_engine(sqlite_url)
+    built = platform_engine(sqlite_url, keyring=TEST_KEYRING)
     yield built
     built.dispose()
 

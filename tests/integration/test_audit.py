@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from supportgraph.api.db import platform_engine
+from supportgraph.api.db import engine_for
 from supportgraph.settings import Settings
 from supportgraph.tests.integration.test_conversations_api import BASE, USER, client_for, login
 from supportgraph.tests.integration.test_handoff import ASK_HUMAN, READINGS, register, say
@@ -99,7 +99,7 @@ def test_the_database_refuses_to_change_or_delete_an_entry_outside_the_purge(
         register(client, admin, "agent_ana", display_name="Ana")
         assert len(audit(client, admin)) == 1
     settings = Settings(data_dir=tmp_path / "data", **({"database_url": ""} | backend))
-    engine = platform_engine(settings.store_url)
+    engine = engine_for(settings)
     for statement in ("UPDATE audit_log SET actor_id = 'someone_else'", "DELETE FROM audit_log"):
         with pytest.raises(sa.exc.DatabaseError, match="append-only"), engine.begin() as db:
             db.execute(sa.text(statement))

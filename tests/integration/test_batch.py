@@ -24,6 +24,7 @@ from supportgraph.api.db import platform_engine, upgrade
 from supportgraph.cli import main
 from supportgraph.commerce.store import Store
 from supportgraph.settings import SHIPPED_DATA_DIR, Settings
+from supportgraph.tests.fakes import TEST_KEYRING, TEST_KEYS_ENV
 from supportgraph.tests.postgres import REDIS_URL, postgres_schema, redis_or_skip
 
 OUTCOMES = ("resolved", "awaiting_customer", "needs_human", "failed")
@@ -143,6 +144,7 @@ def environment(data_dir: Path, **settings: str) -> dict[str, str]:
         HF_HUB_OFFLINE="1",
         SUPPORTGRAPH_DATA_DIR=str(data_dir),
         SUPPORTGRAPH_MODELS_DIR=str(Settings().models_dir.resolve()),
+        SUPPORTGRAPH_ENCRYPTION_KEYS=TEST_KEYS_ENV,  # every process reads what the others sealed
     )
     env.update({f"SUPPORTGRAPH_{key.upper()}": value for key, value in settings.items()})
     return env
@@ -162,7 +164,7 @@ def check_counts(report: dict[str, Any], lines: int, malformed: set[int]) -> Non
 
 
 def email_conversations(store_url: str) -> list[tuple[str, str, int]]:
-    engine = platform_engine(store_url)
+    engine = platform_engine(store_url, keyring=TEST_KEYRING)
     try:
         with engine.connect() as connection:
             rows = connection.execute(
@@ -264,7 +266,7 @@ def shared_store() -> Iterator[str]:
     """A throw-away Postgres schema holding the seeded store, platform tables and checkpoints."""
     with postgres_schema("sg_batch_test", why="two workers share one store") as url:
         # Set up once, so the two workers' start-ups find everything in place.
-        store = Store(url)
+        store = Store(url, keyring=TEST_KEYRING)
         store.seed_if_empty()
         store.dispose()
         upgrade(url)

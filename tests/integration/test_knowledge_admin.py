@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from supportgraph.api.auth import Authenticator, Role
-from supportgraph.api.db import platform_engine, upgrade
+from supportgraph.api.db import engine_for, upgrade
 from supportgraph.api.deps import Access
 from supportgraph.api.knowledge_routes import build_knowledge_router
 from supportgraph.api.limits import RateLimits
@@ -53,7 +53,7 @@ def token(settings: Settings, role: Role, subject: str) -> dict[str, str]:
 def with_knowledge_routes(app: FastAPI, settings: Settings, kb: Any) -> FastAPI:
     """Mount the knowledge-base router unless the app already serves it."""
     if not any(getattr(route, "path", "") == KB for route in app.routes):
-        service = KnowledgeService(platform_engine(settings.store_url), kb)
+        service = KnowledgeService(engine_for(settings), kb)
         access = Access(Authenticator(settings), RateLimits(settings.redis_url))
         app.include_router(build_knowledge_router(service, access))
     return app
@@ -200,7 +200,7 @@ def light(tmp_path: Path) -> Iterator[tuple[TestClient, Settings, Any]]:
     """Just the knowledge-base router, over a seeded table and an in-memory index."""
     settings = settings_in(tmp_path)
     upgrade(settings.store_url)
-    engine = platform_engine(settings.store_url)
+    engine = engine_for(settings)
     seed_entries(engine, shipped.load_documents())
     app = FastAPI()
     access = Access(Authenticator(settings), RateLimits(""))

@@ -19,7 +19,7 @@ from supportgraph.graph.builder import build_graph
 from supportgraph.graph.responders.flow import FlowResponder
 from supportgraph.services import Services
 from supportgraph.settings import SHIPPED_DATA_DIR
-from supportgraph.tests.fakes import EmptyKnowledge, PassGuardrail, ScriptedNLU
+from supportgraph.tests.fakes import TEST_KEYRING, EmptyKnowledge, PassGuardrail, ScriptedNLU
 
 USER = "ava_moore_2033"
 EMAIL = "ava.moore6020@example.com"
@@ -40,7 +40,7 @@ def store_with_many_orders(tmp_path: Path) -> tuple[Store, list[str]]:
         own.append(order_id)
     (shipped / "users.json").write_text(json.dumps(users))
     (shipped / "orders.json").write_text(json.dumps(orders))
-    store = Store(f"sqlite:///{tmp_path / 'store.db'}")
+    store = Store(f"sqlite:///{tmp_path / 'store.db'}", keyring=TEST_KEYRING)
     store.seed_if_empty(tmp_path)
     return store, own
 

@@ -40,6 +40,7 @@ from supportgraph.api.tables import (
 )
 from supportgraph.commerce.models import ORDERS, TABLES, USERS
 from supportgraph.commerce.store import Store
+from supportgraph.tests.fakes import TEST_KEYRING
 from supportgraph.tests.postgres import postgres_schema
 
 PLATFORM_COLUMNS = {
@@ -66,7 +67,7 @@ def previous_release(commerce_seed_file: Path, tmp_path: Path) -> str:
 def postgres_release() -> Iterator[str]:
     """A previous-release store in a throw-away Postgres schema; skips without PostgreSQL."""
     with postgres_schema("sg_migrations_test") as url:
-        store = Store(url)
+        store = Store(url, keyring=TEST_KEYRING)
         store.seed_if_empty()
         store.dispose()
         from langgraph.checkpoint.postgres import PostgresSaver
@@ -77,7 +78,7 @@ def postgres_release() -> Iterator[str]:
 
 
 def commerce_counts(url: str) -> dict[str, int]:
-    engine = platform_engine(url)
+    engine = platform_engine(url, keyring=TEST_KEYRING)
     try:
         with engine.connect() as conn:
             return {
@@ -89,7 +90,7 @@ def commerce_counts(url: str) -> dict[str, int]:
 
 
 def table_names(url: str) -> set[str]:
-    engine = platform_engine(url)
+    engine = platform_engine(url, keyring=TEST_KEYRING)
     try:
         return set(inspect(engine).get_table_names())
     finally:
@@ -133,7 +134,7 @@ def upgrade_and_check(url: str) -> None:
     upgrade(url)
 
     assert table_names(url) == before_tables | set(PLATFORM_COLUMNS) | {VERSION_TABLE}
-    engine = platform_engine(url)
+    engine = platform_engine(url, keyring=TEST_KEYRING)
     try:
         assert_platform_tables(engine)
     finally:
@@ -165,7 +166,7 @@ def test_that_the_migrated_sqlite_tables_store_conversations_and_messages(
     previous_release: str,
 ) -> None:
     upgrade(previous_release)
-    engine = platform_engine(previous_release)
+    engine = platform_engine(previous_release, keyring=TEST_KEYRING)
     try:
         with Session(engine) as session:
             session.add(Conversation(id="conv-1", owner_id="yusuf_rossi_9620", subject="refund"))

@@ -32,7 +32,7 @@ from sqlmodel import Session
 
 from supportgraph.api.auth import Authenticator, Role
 from supportgraph.api.conversations import new_id
-from supportgraph.api.db import platform_engine
+from supportgraph.api.db import engine_for
 from supportgraph.api.tables import Conversation
 from supportgraph.commerce.local import InProcessCommerce
 from supportgraph.commerce.store import Store
@@ -40,7 +40,7 @@ from supportgraph.graph.responders.flow import FlowResponder
 from supportgraph.server import create_app
 from supportgraph.services import Services
 from supportgraph.settings import Settings
-from supportgraph.tests.fakes import EmptyKnowledge, PassGuardrail, ScriptedNLU
+from supportgraph.tests.fakes import TEST_KEYRING, EmptyKnowledge, PassGuardrail, ScriptedNLU
 
 OPERATIONS = r"^/api/v1/(support|auth)/"
 CALLERS = ("generated", "admin", "agent", "customer", "anonymous")
@@ -92,7 +92,7 @@ class App:
 def running(commerce_seed_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[App]:
     root = tmp_path_factory.mktemp("fuzz")
     shutil.copy(commerce_seed_file, root / "commerce.db")
-    store = Store(f"sqlite:///{root / 'commerce.db'}")
+    store = Store(f"sqlite:///{root / 'commerce.db'}", keyring=TEST_KEYRING)
     services = Services(
         commerce=InProcessCommerce(store),
         knowledge=EmptyKnowledge(),
@@ -103,7 +103,7 @@ def running(commerce_seed_file: Path, tmp_path_factory: pytest.TempPathFactory) 
     settings_ = Settings(data_dir=root / "data", database_url="")
     app = create_app(settings_, services=services)
     with TestClient(app) as client:
-        engine = platform_engine(settings_.store_url)
+        engine = engine_for(settings_)
         yield App(app=app, client=client, engine=engine, auth=Authenticator(settings_))
         engine.dispose()
     store.dispose()

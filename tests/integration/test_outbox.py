@@ -53,6 +53,7 @@ from supportgraph.api.webhooks import (
     verify_signature,
 )
 from supportgraph.settings import Settings
+from supportgraph.tests.fakes import TEST_KEYRING, TEST_KEYS_ENV
 from supportgraph.tests.postgres import REDIS_URL, postgres_schema
 
 SECRET = "whsec-integration-test"
@@ -83,7 +84,7 @@ def database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Databas
 
 @pytest.fixture
 def engine(database: Database) -> Iterator[Engine]:
-    made = platform_engine(database.url)
+    made = platform_engine(database.url, keyring=TEST_KEYRING)
     yield made
     made.dispose()
 
@@ -141,6 +142,7 @@ def relay_process(database: Database, stream: str, log: Path) -> subprocess.Pope
         "PYTHONSAFEPATH": "1",
         "SUPPORTGRAPH_DATA_DIR": str(database.data_dir),
         "SUPPORTGRAPH_DATABASE_URL": database.env_url,
+        "SUPPORTGRAPH_ENCRYPTION_KEYS": TEST_KEYS_ENV,  # the relay opens what the test sealed
         "SUPPORTGRAPH_REDIS_URL": REDIS_URL,
         "SUPPORTGRAPH_EVENTS_STREAM": stream,
         "SUPPORTGRAPH_WEBHOOK_URLS": "",
@@ -279,7 +281,7 @@ async def test_that_concurrent_relays_publish_each_event_once_in_order(
 ) -> None:
     staged = stage_events(engine, 120)
     sink = RecordingSink()
-    engines = [platform_engine(database.url) for _ in range(3)]
+    engines = [platform_engine(database.url, keyring=TEST_KEYRING) for _ in range(3)]
     relays = [OutboxRelay(other, [sink], batch_size=7, poll_seconds=0.01) for other in engines]
     stop = asyncio.Event()
     try:

@@ -31,7 +31,7 @@ from sqlmodel import Session, func, select
 
 from supportgraph.api.auth import DEV_ISSUER, Authenticator, Role
 from supportgraph.api.conversations import new_id
-from supportgraph.api.db import platform_engine
+from supportgraph.api.db import engine_for
 from supportgraph.api.tables import Conversation, ConversationStatus, Feedback, Message
 from supportgraph.commerce.local import InProcessCommerce
 from supportgraph.commerce.store import Store
@@ -39,7 +39,7 @@ from supportgraph.graph.responders.flow import FlowResponder
 from supportgraph.server import create_app
 from supportgraph.services import Services
 from supportgraph.settings import Settings
-from supportgraph.tests.fakes import EmptyKnowledge, PassGuardrail, ScriptedNLU
+from supportgraph.tests.fakes import TEST_KEYRING, EmptyKnowledge, PassGuardrail, ScriptedNLU
 
 BASE = "/api/v1/support/conversations"
 SECRET = "rbac-test-signing-key-0123456789abcdef"
@@ -247,7 +247,7 @@ class Scene:
 def world(commerce_seed_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     root = tmp_path_factory.mktemp("rbac")
     shutil.copy(commerce_seed_file, root / "commerce.db")
-    store = Store(f"sqlite:///{root / 'commerce.db'}")
+    store = Store(f"sqlite:///{root / 'commerce.db'}", keyring=TEST_KEYRING)
     services = Services(
         commerce=InProcessCommerce(store),
         knowledge=EmptyKnowledge(),
@@ -257,7 +257,7 @@ def world(commerce_seed_file: Path, tmp_path_factory: pytest.TempPathFactory) ->
     )
     settings = Settings(data_dir=root / "data", database_url="", auth_secret=SECRET)
     with TestClient(create_app(settings, services=services)) as client:
-        engine = platform_engine(settings.store_url)
+        engine = engine_for(settings)
         yield World(client=client, engine=engine, auth=Authenticator(settings))
         engine.dispose()
     store.dispose()

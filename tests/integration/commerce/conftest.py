@@ -14,6 +14,7 @@ import pytest
 
 from supportgraph.commerce.store import Store
 from supportgraph.settings import SHIPPED_DATA_DIR
+from supportgraph.tests.fakes import TEST_KEYRING
 
 RETAIL_DIR = SHIPPED_DATA_DIR / "retail"
 
@@ -36,7 +37,7 @@ def new_store(commerce_seed_file: Path, tmp_path: Path) -> Iterator[Callable[[],
     def make() -> Store:
         path = tmp_path / f"store-{next(counter)}.db"
         shutil.copy(commerce_seed_file, path)
-        opened.append(Store(f"sqlite:///{path}"))
+        opened.append(Store(f"sqlite:///{path}", keyring=TEST_KEYRING))
         return opened[-1]
 
     yield make
@@ -47,7 +48,7 @@ def new_store(commerce_seed_file: Path, tmp_path: Path) -> Iterator[Callable[[],
 @pytest.fixture(scope="session")
 def memory_store() -> Iterator[Store]:
     """One in-memory store for the session, restored from the seed file by `store`."""
-    shared = Store("sqlite://")
+    shared = Store("sqlite://", keyring=TEST_KEYRING)
     yield shared
     shared.dispose()
 

@@ -14,6 +14,7 @@ from supportgraph.commerce.port import ToolError
 from supportgraph.commerce.retail import run_tool
 from supportgraph.commerce.store import Store
 from supportgraph.settings import SHIPPED_DATA_DIR
+from supportgraph.tests.fakes import TEST_KEYRING
 from supportgraph.tests.postgres import postgres_schema
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -30,7 +31,7 @@ TASKS = json.loads((SHIPPED_DATA_DIR / "retail" / "tasks_dev.json").read_text())
 def pg_store() -> Iterator[Store]:
     """A store in a uniquely named schema, dropped afterwards; skips without PostgreSQL."""
     with postgres_schema("sg_commerce_test") as url:
-        store = Store(url)
+        store = Store(url, keyring=TEST_KEYRING)
         try:
             yield store
         finally:

@@ -17,6 +17,7 @@ from supportgraph.api.rules import (
     parse_condition,
 )
 from supportgraph.api.tables import EscalationRule
+from supportgraph.tests.fakes import TEST_KEYRING
 
 CALM = TurnFacts(text="where is my order?", intent="order_status", confidence=0.9, sentiment=0.1)
 
@@ -135,7 +136,7 @@ def test_invalid_conditions_are_refused(condition: dict[str, Any]) -> None:
 def book(tmp_path: Path) -> RuleBook:
     url = f"sqlite:///{tmp_path / 'platform.db'}"
     upgrade(url)
-    return RuleBook(platform_engine(url), reload_seconds=3600)
+    return RuleBook(platform_engine(url, keyring=TEST_KEYRING), reload_seconds=3600)
 
 
 def _rule(rule_id: str, order: int, condition: dict[str, Any], **action: Any) -> EscalationRule:
@@ -187,8 +188,8 @@ def test_a_disabled_rule_never_matches(book: RuleBook) -> None:
 def test_an_edit_reaches_another_process_within_the_reload(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'shared.db'}"
     upgrade(url)
-    editor = RuleBook(platform_engine(url), reload_seconds=3600)
-    reader = RuleBook(platform_engine(url), reload_seconds=0)
+    editor = RuleBook(platform_engine(url, keyring=TEST_KEYRING), reload_seconds=3600)
+    reader = RuleBook(platform_engine(url, keyring=TEST_KEYRING), reload_seconds=0)
     assert reader.match(_copy({"text": "refund or I dispute it"})) is None
     editor.save(_rule("rule_dispute", 1, {"kind": "keyword", "keywords": ["dispute"]}))
     match = reader.match(_copy({"text": "refund or I dispute it"}))

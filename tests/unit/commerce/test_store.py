@@ -15,6 +15,7 @@ import pytest
 from supportgraph.commerce.port import ToolError
 from supportgraph.commerce.retail import run_tool
 from supportgraph.commerce.store import Store
+from supportgraph.tests.fakes import TEST_KEYRING
 
 
 def upstream_hash(data: Any) -> str:
@@ -31,7 +32,7 @@ def upstream_hash(data: Any) -> str:
 
 
 def test_that_seeding_is_fast_and_happens_once(tmp_path: Path, shipped) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'nested' / 'store.db'}")
+    store = Store(f"sqlite:///{tmp_path / 'nested' / 'store.db'}", keyring=TEST_KEYRING)
     started = time.perf_counter()
 
     assert store.seed_if_empty() is True
@@ -114,7 +115,7 @@ def test_that_concurrent_cancels_of_one_order_succeed_exactly_once(store: Store,
 
 
 def test_that_an_in_memory_store_serves_worker_threads(shipped) -> None:
-    store = Store("sqlite://")
+    store = Store("sqlite://", keyring=TEST_KEYRING)
     store.seed_if_empty()
     order_ids = list(shipped.orders)[:20]
 
@@ -140,7 +141,7 @@ def test_that_reset_restores_the_shipped_state(store: Store, shipped) -> None:
 
 
 def test_that_a_plain_postgres_url_gets_the_psycopg_driver() -> None:
-    store = Store("postgresql://user@db.invalid:5432/shop")
+    store = Store("postgresql://user@db.invalid:5432/shop", keyring=TEST_KEYRING)
 
     assert store.url.startswith("postgresql+psycopg://")
     assert store.dialect == "postgresql"

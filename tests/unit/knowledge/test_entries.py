@@ -32,6 +32,7 @@ from supportgraph.knowledge.entries import (
     sync_index,
 )
 from supportgraph.knowledge.port import KnowledgeIndex
+from supportgraph.tests.fakes import TEST_KEYRING
 from supportgraph.tests.postgres import postgres_schema
 
 SHIPPED = [
@@ -82,7 +83,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
         else:
             url = stack.enter_context(postgres_schema("kb"))
         upgrade(url)
-        built = platform_engine(url)
+        built = platform_engine(url, keyring=TEST_KEYRING)
         yield built
         built.dispose()
 

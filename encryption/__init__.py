@@ -1,0 +1,1 @@
+"""Encryption at rest: the key ring, sealed database columns, and key rotation."""
