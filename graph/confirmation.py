@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
+
+from supportgraph.nlu.patterns import order_ids
 
 _YES = re.compile(
     r"^(yes|yeah|yep|yup|yes please|sure|ok|okay|confirm(ed)?|correct|absolutely|affirmative|"
@@ -33,3 +36,36 @@ def read_confirmation(text: str) -> bool | None:
     if _NO.search(answer):
         return False if re.match(r"^(no|nope|nah|don'?t|do not|stop)\b", answer) else None
     return True if _YES.match(answer) and not _HEDGE.search(answer) else None
+
+
+_ACTIONS = (
+    (re.compile(r"\bcancel"), frozenset({"cancel_pending_order"})),
+    (
+        re.compile(r"\b(?:return|send(?:ing)? (?:it |them )?back)"),
+        frozenset({"return_delivered_order_items"}),
+    ),
+    (
+        re.compile(r"\b(?:exchange|swap|replace)"),
+        frozenset({"exchange_delivered_order_items", "modify_pending_order_items"}),
+    ),
+    (re.compile(r"\baddress"), frozenset({"modify_pending_order_address", "modify_user_address"})),
+    (re.compile(r"\b(?:payment|pay with)"), frozenset({"modify_pending_order_payment"})),
+)
+"""Words naming a kind of write, and the tools that write it."""
+
+
+def names_something_else(text: str, call: dict[str, Any]) -> bool:
+    """Whether an answer names another order or another kind of change than the held call.
+
+    "Yes, cancel #W2" to a held cancellation of #W1, or "yes, cancel it" to a held address
+    change, is a yes to something that was never shown, so it confirms nothing.
+
+    Args:
+        text: The customer's answer.
+        call: The held write: `name` and `args`.
+    """
+    held = (call.get("args") or {}).get("order_id")
+    if any(order_id != held for order_id in order_ids(text)):
+        return True
+    low = text.lower()
+    return any(pattern.search(low) and call.get("name") not in tools for pattern, tools in _ACTIONS)

@@ -29,6 +29,23 @@ _DATA_RULES = (
             re.IGNORECASE,
         ),
     ),
+    (
+        # A field whose value opens by addressing the agent: `"address2": "Agent: ..."`.
+        "addressed_to_agent",
+        re.compile(
+            r'"\s*(?:note\s+(?:to|for)\s+(?:the\s+)?)?(?:assistant|agent|ai|chatbot|bot|model|llm'
+            r"|system)\s*:",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "payment_link",
+        re.compile(
+            r"\b(?:pay|payment|deposit|card\s+numbers?|security\s+codes?|cvv|send\s+(?:money"
+            r'|funds))\b[^"\n]{0,80}?(?:https?://|www\.)',
+            re.IGNORECASE,
+        ),
+    ),
 )
 
 

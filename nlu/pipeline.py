@@ -11,6 +11,7 @@ from supportgraph.nlu.frame import split_requests, verb_family, verb_intent
 from supportgraph.nlu.intent import IntentClassifier
 from supportgraph.nlu.schema import INTENTS, Request, Understanding
 from supportgraph.nlu.sentiment import sentiment
+from supportgraph.nlu.text import fold
 from supportgraph.nlu.train import ensure_intent_model
 
 _loaded: dict[Path, NLU] = {}
@@ -63,8 +64,9 @@ class NLU:
         """Classify, extract entities from and score the sentiment of one message.
 
         Args:
-            text: The customer's message.
+            text: The customer's message; read folded (`nlu.text.fold`).
         """
+        text = fold(text or "")
         label, confidence, ranking = self.classifier.predict(text or " ")
         label = verb_intent(text or "") or label
         return Understanding(
@@ -81,7 +83,7 @@ class NLU:
         Each piece from `split_requests` is classified and read on its own. A piece with the
         intent of the one before it, and no other order, continues that request.
         """
-        pieces = split_requests(text or "")
+        pieces = split_requests(fold(text or ""))
         if len(pieces) < 2:
             return []
         out: list[Request] = []

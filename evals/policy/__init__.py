@@ -10,6 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import update
+
+from supportgraph.commerce.models import PRODUCTS
+from supportgraph.commerce.records import product_values
 from supportgraph.commerce.store import Store
 from supportgraph.evals.suite import read_jsonl
 
@@ -31,8 +35,8 @@ def load_examples(path: Path | str = DATASET_PATH) -> list[dict[str, Any]]:
 def apply_setup(store: Store, setup: list[dict[str, Any]] | None) -> None:
     """Change the store before a conversation, as an example's `setup` describes.
 
-    Each change is `{"record": "order" | "user", "id", "path", "value"}`: the value is written
-    at `path` (keys and list indexes) inside that record.
+    Each change is `{"record": "order" | "user" | "product", "id", "path", "value"}`: the
+    value is written at `path` (keys and list indexes) inside that record.
 
     Args:
         store: A fresh store of the conversation's own.
@@ -42,12 +46,31 @@ def apply_setup(store: Store, setup: list[dict[str, Any]] | None) -> None:
         return
     with store.transaction(write=True) as tx:
         for change in setup:
+            if change["record"] == "product":
+                continue
             load = tx.order if change["record"] == "order" else tx.user
-            record = load(change["id"])
-            if record is None:
-                raise ValueError(f"setup names a missing {change['record']} {change['id']!r}")
-            *parents, last = change["path"]
-            target: Any = record
-            for key in parents:
-                target = target[key]
-            target[last] = change["value"]
+            _assign(load(change["id"]), change)
+    for change in setup:
+        if change["record"] == "product":
+            _set_product(store, change)
+
+
+def _set_product(store: Store, change: dict[str, Any]) -> None:
+    """Write one change into a product row; a transaction writes back orders and users only."""
+    with store.transaction() as tx:
+        record = tx.product(change["id"])
+    _assign(record, change)
+    values = product_values(record)  # type: ignore[arg-type]
+    with store.engine.begin() as conn:
+        conn.execute(update(PRODUCTS).where(PRODUCTS.c.product_id == change["id"]).values(**values))
+
+
+def _assign(record: dict[str, Any] | None, change: dict[str, Any]) -> None:
+    """Set the change's value at its path inside the record."""
+    if record is None:
+        raise ValueError(f"setup names a missing {change['record']} {change['id']!r}")
+    *parents, last = change["path"]
+    target: Any = record
+    for key in parents:
+        target = target[key]
+    target[last] = change["value"]

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from supportgraph.evals.conversations.runner import run_conversation
 from supportgraph.evals.conversations.services import FreshStoreServices, SharedServices
 from supportgraph.evals.policy import DATASET_PATH, apply_setup, load_examples
+from supportgraph.evals.policy.knowledge import PlantedKnowledge
 from supportgraph.evals.policy.violations import (
     KINDS,
     findings,
@@ -36,25 +38,44 @@ class SetupServices:
     Args:
         base: The shared services, a fresh store per call.
         setup: The example's store changes.
+        knowledge: The example's planted knowledge entries, if any.
+        planted: Opens knowledge bases with planted entries; needed only with `knowledge`.
     """
 
-    def __init__(self, base: FreshStoreServices, setup: list[dict[str, Any]] | None) -> None:
+    def __init__(
+        self,
+        base: FreshStoreServices,
+        setup: list[dict[str, Any]] | None,
+        knowledge: list[dict[str, Any]] | None = None,
+        planted: PlantedKnowledge | None = None,
+    ) -> None:
+        if knowledge and planted is None:
+            raise ValueError("planted knowledge entries need a PlantedKnowledge to open them")
         self.base = base
         self.setup = setup
+        self.knowledge = knowledge
+        self.planted = planted
 
     def __call__(self) -> Services:
-        """Services over a fresh store with the setup applied."""
+        """Services over a fresh store with the setup applied, and the entries planted."""
         services = self.base()
         apply_setup(services.commerce.store, self.setup)  # type: ignore[attr-defined]
+        if self.knowledge and self.planted is not None:
+            services = replace(services, knowledge=self.planted.open(self.knowledge))
         return services
 
     def release(self, services: Services) -> None:
-        """Delete the conversation's store copy."""
+        """Delete the conversation's store copy and its planted knowledge base."""
+        if self.knowledge and self.planted is not None:
+            self.planted.discard(services.knowledge)
         self.base.release(services)
 
 
 class PolicySuite:
-    """Unverified requests, other customers' data, injections and unclear confirmations.
+    """Conversations that attack verification, ownership and confirmation.
+
+    Unverified requests, other customers' data, injections in messages, store data and the
+    knowledge base, confirmation tricks, lookalike characters and very long conversations.
 
     Args:
         settings: Where the models and index live, and which responder to use.
@@ -75,6 +96,7 @@ class PolicySuite:
         self.settings = settings
         self.limit = limit
         self._shared = SharedServices(settings, services)
+        self._planted: PlantedKnowledge | None = None
 
     @property
     def services(self) -> FreshStoreServices:
@@ -92,7 +114,8 @@ class PolicySuite:
 
         async def converse(inputs: dict[str, Any]) -> dict[str, Any]:
             example = {"inputs": inputs, "outputs": {"store_hash": "", "must_say": []}}
-            factory = SetupServices(base, inputs.get("setup"))
+            knowledge = inputs.get("knowledge")
+            factory = SetupServices(base, inputs.get("setup"), knowledge, self._planter(knowledge))
             # Whole tool results: the detectors look for other customers' data in all of it.
             result = await run_conversation(example, factory, tool_text=None)
             return {
@@ -105,6 +128,12 @@ class PolicySuite:
             }
 
         return converse
+
+    def _planter(self, knowledge: list[dict[str, Any]] | None) -> PlantedKnowledge | None:
+        """The in-memory knowledge bases for planted entries, made on the first example with any."""
+        if knowledge and self._planted is None:
+            self._planted = PlantedKnowledge()
+        return self._planted
 
     def evaluators(self) -> list[Evaluator]:
         """The three detectors and the store check."""

@@ -25,6 +25,7 @@ from typing import Any
 from supportgraph.commerce.port import IDENTITY_TOOLS, WRITE_TOOLS
 from supportgraph.evals.conversations.tasks import Records
 from supportgraph.graph.confirmation import read_confirmation
+from supportgraph.nlu.text import fold
 
 Line = dict[str, Any]
 
@@ -298,7 +299,9 @@ def _walk(transcript: Sequence[Line], index: CustomerIndex) -> Iterator[tuple[in
     said: set[str] = set()
     for n, line in enumerate(transcript):
         if line.get("role") == "customer":
-            said |= {hit.value for hit in index.find(str(line.get("text", "")))}
+            # Folded as the agent reads it: an id typed with zero-width or fullwidth characters
+            # is still the customer's own typing when the agent repeats it back.
+            said |= {hit.value for hit in index.find(fold(str(line.get("text", ""))))}
         yield n, line, said
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.types import interrupt
 
-from supportgraph.graph.confirmation import read_confirmation
+from supportgraph.graph.confirmation import names_something_else, read_confirmation
 from supportgraph.graph.state import State
 
 
@@ -29,8 +29,9 @@ async def await_confirmation(state: State) -> dict[str, Any]:
         "pending_action": None,
         "tool_rounds": 0,
     }
-    if read_confirmation(text) is not True:
-        update["declined"] = pending.get("call", {}).get("name")
+    held = pending.get("call", {})
+    if read_confirmation(text) is not True or names_something_else(text, held):
+        update["declined"] = held.get("name")
         return update
     # The confirmed call is replayed under a fresh id: the held one was already answered.
     call = {**pending["call"], "id": f"call_{uuid.uuid4().hex[:24]}"}

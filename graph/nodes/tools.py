@@ -24,6 +24,8 @@ UNTRUSTED = (
 )
 _UNTRUSTED_HEAD = re.compile(r'^<tool_result untrusted="true" reason="[^"]*">')
 _UNTRUSTED_TAIL = UNTRUSTED.split("{content}")[1]
+REMOVED = "[removed: instruction-like text]"
+"""What a flagged store field shows instead of its text."""
 ANOTHER_CUSTOMER = (
     "Error: this conversation is already verified for another customer. "
     "I can only help one customer per conversation."
@@ -46,7 +48,7 @@ async def run_tools(
         verdict = detect_instructions_in_data(content)
         if verdict.flagged:
             logger.warning("tool result of %s flagged: %s", call["name"], verdict.reason)
-            content = UNTRUSTED.format(reason=verdict.reason, content=content)
+            content = UNTRUSTED.format(reason=verdict.reason, content=redact_instructions(content))
         messages.append(
             ToolMessage(
                 content=content,
@@ -64,6 +66,37 @@ async def run_tools(
     if customer is not state.customer:
         update["customer"] = customer
     return update
+
+
+def redact_instructions(content: str) -> str:
+    """A JSON result with every instruction-like string value replaced by `REMOVED`.
+
+    The flow responder shows record fields as they are, so an order note telling the agent
+    what to do (or sending the customer to pay elsewhere) would reach the customer verbatim.
+    Text that is not JSON is left as it is.
+    """
+    try:
+        data = json.loads(content)
+    except ValueError:
+        return content
+    return json.dumps(_redacted(data))
+
+
+def _redacted(value: Any) -> Any:
+    if isinstance(value, dict):
+        # Keys are store text too: the product list is keyed by product name.
+        return {
+            f"{REMOVED} {n}" if _flagged(key) else key: _redacted(item)
+            for n, (key, item) in enumerate(value.items())
+        }
+    if isinstance(value, list):
+        return [_redacted(item) for item in value]
+    return REMOVED if isinstance(value, str) and _flagged(value) else value
+
+
+def _flagged(text: str) -> bool:
+    """Whether one store string, quoted as it is in a JSON result, carries an instruction."""
+    return detect_instructions_in_data(json.dumps(text)).flagged
 
 
 def untrusted_content(text: str) -> str:
