@@ -17,7 +17,7 @@ else
 WHEELS := --extra-index-url https://download.pytorch.org/whl/cpu --index-strategy unsafe-best-match
 endif
 
-.PHONY: help install build web web-test browser screenshots run dev test test-fast lint typecheck eval bench bench-nlu lock clean
+.PHONY: help install build web web-test browser screenshots run dev test test-fast lint typecheck eval redteam bench bench-nlu lock clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -79,7 +79,7 @@ typecheck: install ## mypy on the package code
 	@# mypy needs the package under its own name: a link named supportgraph to this folder.
 	mkdir -p build/typecheck && ln -sfn $(CURDIR) build/typecheck/supportgraph
 	cd build/typecheck && $(CURDIR)/$(VENV)/bin/mypy --config-file $(CURDIR)/pyproject.toml \
-	  $(foreach p,api commerce evals graph guardrails knowledge nlu prompts tools,-p supportgraph.$(p)) \
+	  $(foreach p,api commerce encryption evals graph guardrails knowledge nlu prompts tools,-p supportgraph.$(p)) \
 	  $(foreach m,services server settings cli chat,-m supportgraph.$(m))
 
 bench: bench-nlu ## speed and accuracy benchmarks, printed as tables
@@ -89,6 +89,9 @@ bench-nlu: install ## intents, entities and sentiment on public sets (~15 min)
 
 eval: install ## every eval suite, offline unless LANGSMITH_API_KEY is set; SUITE=fast for CI's
 	$(VENV)/bin/python -P -m supportgraph.evals --suite $(or $(SUITE),all) $(EVAL_ARGS)
+
+redteam: install ## garak red team against a served agent, anonymous and signed in (~20 min; not in test)
+	bash evals/redteam/run.sh
 
 lock: ## re-resolve requirements.lock from pyproject.toml
 	$(UV) pip compile -q pyproject.toml --extra dev $(WHEELS) --python-version 3.11 -o requirements.lock

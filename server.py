@@ -35,7 +35,7 @@ from supportgraph.api.outbox import build_outbox
 from supportgraph.api.privacy import PrivacyService
 from supportgraph.api.privacy_routes import build_privacy_router
 from supportgraph.api.retention import RetentionLimits, RetentionSchedule
-from supportgraph.api.routes import build_support_router
+from supportgraph.api.routes import MAX_MESSAGE_CHARS, build_support_router
 from supportgraph.api.rules import RuleBook
 from supportgraph.api.speech import build_speech
 from supportgraph.api.tables import ConversationStatus
@@ -178,6 +178,16 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
             ) from error
         if principal is None:
             raise HTTPException(401, {"code": "missing_token", "message": "send a bearer token"})
+        limit, retry = await access.limits.check(
+            principal, request.client.host if request.client else "unknown"
+        )
+        if retry is not None:  # the same per-caller limit as the REST routes
+            raise HTTPException(
+                429,
+                {"code": "rate_limited", "message": f"over {limit} requests a minute"},
+                headers={"Retry-After": str(retry)},
+            )
+        await _check_message_lengths(request)
         try:
             conversation = await conversations.get(principal, str(thread_id))
         except NotFound as error:
@@ -242,6 +252,28 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     else:
         app.add_api_route("/", not_built, include_in_schema=False)
     return app
+
+
+async def _check_message_lengths(request: Request) -> None:
+    """A LangServe turn's messages obey the REST routes' cap (422 `message_too_long`)."""
+    try:
+        body = await request.json()
+    except ValueError:
+        return  # LangServe answers malformed JSON itself
+    payload = body.get("input") if isinstance(body, dict) else None
+    inputs = body.get("inputs") if isinstance(body, dict) else None  # /batch
+    for item in [payload] + (inputs if isinstance(inputs, list) else []):
+        messages = item.get("messages") if isinstance(item, dict) else None
+        for message in messages if isinstance(messages, list) else []:
+            content = message.get("content") if isinstance(message, dict) else None
+            if isinstance(content, str) and len(content) > MAX_MESSAGE_CHARS:
+                raise HTTPException(
+                    422,
+                    {
+                        "code": "message_too_long",
+                        "message": f"a message holds at most {MAX_MESSAGE_CHARS} characters",
+                    },
+                )
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""Offline detection of prompt injection and jailbreak attempts in text.
+"""Offline detection of prompt injection, jailbreak attempts and requests for malware in text.
 
 Every rule needs an instruction-like phrase aimed at the assistant itself, not a
 single keyword, because customers routinely write things like "please ignore my
@@ -8,8 +8,9 @@ previous order" or "I am now at a new address".
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from supportgraph.nlu.text import strip_marks
 
 _ROLE = (
     r"(?:admin|administrator|sysadmin|superuser|root|developer|dev|system|moderator|operator"
@@ -20,6 +21,11 @@ _PRIVILEGED_VERB = (
     r"|refund|issue|permit|unlock)"
 )
 _FOLLOW_UP = r"(?!\s+(?:for|on|about|to|of)\b)"
+_LANGUAGE = r"[\w+#./-]+"
+_MALWARE = (
+    r"(?:virus(?:es)?|malware|ransomware|spyware|keyloggers?|rootkits?|bootkits?|backdoors?|trojans?"
+    r"|botnets?|worms?|exploits?|shellcode|cryptojack\w*|payloads?)"
+)
 
 RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(pattern, re.IGNORECASE | re.MULTILINE))
@@ -101,6 +107,16 @@ RULES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|\b(?:admin|administrator|manager|supervisor)\s+(?:override|approval|authori[sz]ation)\b"
             r"|\boverride\s+code\b",
         ),
+        (
+            # A store's support agent writes no code; customers ask for codes, not for code.
+            "malicious_code",
+            rf"\bwrite\s+(?:me\s+)?(?:some\s+|a\s+|an\s+)?(?:{_LANGUAGE}\s+){{0,3}}?"
+            r"(?:code|script|program|function|assembly)\b"
+            r"|\b(?:write|create|make|build|develop|code|program|generate)\s+(?:me\s+)?"
+            rf"(?:a\s+|an\s+|some\s+)?(?:\w+\s+){{0,2}}?{_MALWARE}\b"
+            r"|\bcode\s+in\s+(?!(?:the|my|your|this|that|a|an|our|their|his|her)\b)"
+            rf"(?:{_LANGUAGE}\s+){{1,2}}?(?:to|for|that)\b",
+        ),
     )
 )
 
@@ -123,9 +139,8 @@ class InjectionMatch:
 
 
 def normalise(text: str) -> str:
-    """Fold compatibility characters and drop zero-width ones used to hide phrases."""
-    folded = unicodedata.normalize("NFKC", text)
-    return "".join(c for c in folded if unicodedata.category(c) != "Cf")
+    """Fold compatibility characters, drop zero-width ones and combining marks hiding phrases."""
+    return strip_marks(text)
 
 
 def find_injections(text: str) -> list[InjectionMatch]:

@@ -159,6 +159,8 @@ def test_that_bad_input_gets_a_clear_4xx_and_the_server_stays_up(
         assert huge.status_code == 413 and "payload_too_large" in huge.text
         long = client.post(url, json={"content": "a" * 4001}, headers=own)
         assert long.status_code == 422
+        served_long = invoke(client, cid, "a" * 4001, own)  # the LangServe route: the same cap
+        assert served_long.status_code == 422 and "message_too_long" in served_long.text
         malformed = client.post(
             url, content=b'{"content": "hi"', headers={**own, "Content-Type": "application/json"}
         )
@@ -189,6 +191,8 @@ def test_that_a_customer_over_the_rate_limit_gets_429_with_retry_after(
         assert statuses[:100] == [200] * 100
         limited = client.get(BASE, headers=headers)
         assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
+        served = invoke(client, "any-thread", "hi", headers)  # LangServe counts the same calls
+        assert served.status_code == 429 and int(served.headers["Retry-After"]) >= 1
 
 
 class _HeldNLU(ScriptedNLU):
