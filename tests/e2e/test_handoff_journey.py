@@ -21,6 +21,7 @@ import pytest
 import websockets
 
 from supportgraph.tests.e2e.conftest import free_port, server_env, start, stop
+from supportgraph.tests.fakes import TEST_KEYS_ENV
 from supportgraph.tests.postgres import postgres_schema, redis_or_skip
 
 CUSTOMER = "yusuf_rossi_9620"
@@ -44,6 +45,8 @@ def deployment(
             extra |= {
                 "SUPPORTGRAPH_DATABASE_URL": database_url,
                 "SUPPORTGRAPH_REDIS_URL": redis_url,
+                # Processes sharing a database share its keys, or one can't read the other's rows.
+                "SUPPORTGRAPH_ENCRYPTION_KEYS": TEST_KEYS_ENV,
             }
             count = 2
         urls = []
