@@ -315,6 +315,16 @@ class AuditPurge(SQLModel, table=True):
     before: datetime = _timestamp()
 
 
+class EncryptionCanary(SQLModel, table=True):
+    """A known value sealed with one key: proof that a process holds the keys of this database."""
+
+    __tablename__ = "encryption_canaries"
+
+    kid: str = Field(primary_key=True, max_length=64)
+    sealed: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _timestamp()
+
+
 PLATFORM_TABLES = [
     table.__table__  # type: ignore[attr-defined,union-attr]
     for table in (
@@ -329,6 +339,7 @@ PLATFORM_TABLES = [
         WebhookDelivery,
         AuditEvent,
         AuditPurge,
+        EncryptionCanary,
     )
 ]
 """The tables the migrations own; the commerce store's tables are not among them."""

@@ -81,9 +81,12 @@ def _new(settings: Settings, ring: KeyRing) -> int:
 
 def _engine(settings: Settings, ring: KeyRing) -> Any:
     from supportgraph.api.db import platform_engine, upgrade
+    from supportgraph.encryption.canary import verify_keys
 
     upgrade(settings.store_url)
-    return platform_engine(settings.store_url, keyring=ring)
+    engine = platform_engine(settings.store_url, keyring=ring)
+    verify_keys(engine)  # never rotate with keys that can't open what is there
+    return engine
 
 
 def _status(settings: Settings, ring: KeyRing) -> int:
@@ -140,6 +143,13 @@ def _retire(settings: Settings, ring: KeyRing, kid: str) -> int:
     if still:
         where = ", ".join(f"{place} ({count})" for place, count in still.items())
         return _fail(f"key {kid} still seals values in {where}: run `supportgraph keys rotate`")
+    from supportgraph.encryption.canary import forget_key
+
+    engine = _engine(settings, ring)
+    try:
+        forget_key(engine, kid)
+    finally:
+        engine.dispose()
     if settings.key_provider or settings.encryption_keys:
         print(f"no value needs key {kid}: remove it from {_source(settings)}")  # noqa: T201
         return 0

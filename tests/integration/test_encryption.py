@@ -3,6 +3,7 @@ everything in resumable batches without ever leaving a value unreadable."""
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,9 +14,10 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from supportgraph.api.db import engine_for, upgrade
+from supportgraph.api.db import engine_for, platform_engine, upgrade
 from supportgraph.api.tables import Conversation, Message
 from supportgraph.cli import main as cli
+from supportgraph.encryption.canary import verify_keys
 from supportgraph.encryption.keyring import KeyRing, KeyRingError, load_keyring
 from supportgraph.encryption.rotate import PLAIN, rotate_columns, usage
 from supportgraph.settings import Settings
@@ -208,3 +210,34 @@ def test_a_value_sealed_for_one_column_does_not_open_in_another(tmp_path: Path) 
             connection.execute(sa.select(Conversation.subject)).all()  # type: ignore[call-overload]
     finally:
         engine.dispose()
+
+
+def test_a_process_whose_keys_cannot_open_the_database_refuses_to_start(
+    tmp_path: Path, backend: dict[str, str]
+) -> None:
+    first = settings_for(tmp_path / "a", backend)
+    upgrade(first.store_url)
+    engine = engine_for(first)
+    try:
+        verify_keys(engine)  # the first process records its key
+        verify_keys(engine)  # and finds it again
+    finally:
+        engine.dispose()
+    ring = load_keyring(first)
+    second = settings_for(tmp_path / "b", backend)  # its own key file
+    for other, problem in (
+        (load_keyring(second), "lacks key"),
+        (KeyRing({ring.active: b"\x07" * 32}, ring.active), "other key material"),
+    ):
+        stranger = platform_engine(first.store_url, keyring=other)
+        try:
+            with pytest.raises(KeyRingError, match=problem):
+                verify_keys(stranger)
+        finally:
+            stranger.dispose()
+    if not first.database_url:  # on SQLite the second process gets a copy of the database
+        shutil.copy(first.data_dir / "store.db", second.data_dir / "store.db")
+    from supportgraph.server import create_app
+
+    with pytest.raises(KeyRingError, match="same keys"), TestClient(create_app(second)):
+        pass
