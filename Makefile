@@ -17,7 +17,7 @@ else
 WHEELS := --extra-index-url https://download.pytorch.org/whl/cpu --index-strategy unsafe-best-match
 endif
 
-.PHONY: help install build web web-test browser screenshots run dev test test-fast lint typecheck eval redteam bench bench-nlu lock clean
+.PHONY: help install build web web-test browser promtool screenshots run dev test test-fast lint typecheck eval redteam bench bench-nlu lock clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -59,6 +59,12 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; } || \
 	  { echo "The browser tests need Chromium at $(CHROMIUM): apt-get install chromium (or set CHROMIUM=...)."; exit 1; }
 
+# The alert rules are unit-tested with promtool, from Debian's prometheus package when it installs.
+promtool:
+	@command -v promtool >/dev/null || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends prometheus >/dev/null 2>&1; } || \
+	  echo "promtool is not installed (apt-get install prometheus): the alert-rule tests will skip."
+
 screenshots: install web browser ## retake the README's screenshots (docs/screenshots) with the browser tests
 	SUPPORTGRAPH_BROWSER_TESTS=required SUPPORTGRAPH_SCREENSHOTS=$(CURDIR)/docs/screenshots CHROMIUM=$(CHROMIUM) \
 	  $(PY) -m pytest tests/e2e/test_browser.py
@@ -69,7 +75,7 @@ run: build web ## serve on http://127.0.0.1:$(PORT)
 dev: install ## serve the graph in LangGraph Studio (langgraph dev)
 	LANGGRAPH_CLI_NO_ANALYTICS=1 $(VENV)/bin/langgraph dev --no-browser --port 2024
 
-test: install web web-test browser ## run the test suite: Python, the screens' units, the browser journeys
+test: install web web-test browser promtool ## run the test suite: Python, the screens' units, the browser journeys
 	SUPPORTGRAPH_BROWSER_TESTS=required CHROMIUM=$(CHROMIUM) $(PY) -m pytest
 
 lint: install ## ruff

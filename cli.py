@@ -198,18 +198,17 @@ def _batch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 def _worker(args: argparse.Namespace) -> int:
     """Run one worker until stopped; exit code 2 when the queue is unreachable."""
-    import logging
-
     from supportgraph.api.batch import BatchError
+    from supportgraph.api.logs import configure_logging
     from supportgraph.api.worker import DEFAULT_QUEUE_NAME, run_worker
-    from supportgraph.guardrails.pii import install_log_redaction
 
     settings = get_settings()
     url = args.queue or settings.queue_url or settings.redis_url
     if not url:
         return _fail("worker", "no queue URL: pass --queue redis://… or set SUPPORTGRAPH_QUEUE_URL")
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(name)s %(message)s")
-    install_log_redaction()
+    configure_logging(
+        settings.log_level, settings.log_format, text_format="%(asctime)s %(name)s %(message)s"
+    )
     try:
         run_worker(
             settings,

@@ -31,6 +31,9 @@ from supportgraph.api.hardening import harden
 from supportgraph.api.knowledge_routes import build_knowledge_router
 from supportgraph.api.limits import BodySizeLimit, RateLimits
 from supportgraph.api.locks import build_locks, build_removal_locks
+from supportgraph.api.logs import configure_logging
+from supportgraph.api.metrics import Metrics
+from supportgraph.api.metrics_routes import build_metrics_router
 from supportgraph.api.outbox import build_outbox
 from supportgraph.api.privacy import PrivacyService
 from supportgraph.api.privacy_routes import build_privacy_router
@@ -39,10 +42,12 @@ from supportgraph.api.routes import MAX_MESSAGE_CHARS, build_support_router
 from supportgraph.api.rules import RuleBook
 from supportgraph.api.speech import build_speech
 from supportgraph.api.tables import ConversationStatus
+from supportgraph.api.tracing import build_tracing
 from supportgraph.api.web import not_built, web_app
 from supportgraph.api.ws import build_ws_router
 from supportgraph.commerce.api import build_router
 from supportgraph.commerce.factory import build_commerce
+from supportgraph.encryption.canary import verify_keys
 from supportgraph.guardrails.pii import install_log_redaction
 from supportgraph.knowledge.entries import KnowledgeService
 from supportgraph.settings import Settings, get_settings
@@ -71,6 +76,13 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     knowledge = KnowledgeService(engine)  # its index is the one the services build
     outbox = build_outbox(settings, engine)  # a bad webhook configuration fails here, early
     agent.recorder = conversations.record_turn
+    metrics = Metrics(
+        price_per_mtok=settings.price_per_mtok, multiprocess_dir=settings.prometheus_multiproc_dir
+    )
+    metrics.watch_database(engine)
+    agent.metrics = metrics
+    tracing = build_tracing(settings)
+    agent.tracer = tracing.tracer if tracing is not None else None
     removal_locks = build_removal_locks(settings.redis_url)
     stream = (settings.redis_url, settings.events_stream) if settings.redis_url else None
     privacy = PrivacyService(engine, agent, commerce, audit, removal_locks, stream=stream)
@@ -89,6 +101,7 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
 
         try:
             await asyncio.to_thread(upgrade, settings.store_url)
+            await asyncio.to_thread(verify_keys, engine)
             built = services or await asyncio.to_thread(build_services, settings, commerce=commerce)
         except Exception as error:
             readiness["error"] = f"{type(error).__name__}: {error}"
@@ -115,6 +128,9 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
         finally:
             stop_outbox.set()
             await relay
+            metrics.close()
+            if tracing is not None:
+                tracing.shutdown()
         await commerce.aclose()
 
     app = FastAPI(
@@ -126,6 +142,7 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
     app.state.agent = agent
     app.state.settings = settings
     app.state.privacy = privacy
+    app.state.metrics = metrics
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     harden(app, cors_origins=settings.cors_origins)
     app.include_router(build_router(commerce, settings.service_token))
@@ -152,8 +169,10 @@ def create_app(settings: Settings | None = None, *, services: Any = None) -> Fas
             speech=build_speech(settings),
             limits=access.limits,
             audit=audit,
+            connections=metrics.websocket_connections,
         )
     )
+    app.include_router(build_metrics_router(metrics, token=settings.metrics_token))
 
     async def owned_thread(config: dict[str, Any], request: Request) -> dict[str, Any]:
         """A LangServe turn runs only on a conversation the caller may continue.
@@ -281,10 +300,12 @@ def main() -> None:
     import uvicorn
 
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level)
+    configure_logging(settings.log_level, settings.log_format, text_format=logging.BASIC_FORMAT)
     port = int(os.environ.get("PORT", "8000"))
     host = os.environ.get("HOST", "127.0.0.1")
-    uvicorn.run(create_app(settings), host=host, port=port)
+    # JSON logs: uvicorn's loggers keep no handlers of their own and go through the root's.
+    log_config = uvicorn.config.LOGGING_CONFIG if settings.log_format == "text" else None
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=log_config)
 
 
 if __name__ == "__main__":

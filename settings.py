@@ -82,6 +82,20 @@ class Settings:
     log_level: str = field(default_factory=lambda: _env("SUPPORTGRAPH_LOG_LEVEL", "INFO"))
     """Python logging level."""
 
+    log_format: str = field(default_factory=lambda: _env("SUPPORTGRAPH_LOG_FORMAT", "text"))
+    """`text` (human-readable lines) or `json` (one JSON object per line, for log pipelines)."""
+
+    metrics_token: str = field(
+        default_factory=lambda: _env("SUPPORTGRAPH_METRICS_TOKEN"), repr=False
+    )
+    """Bearer token `GET /metrics` requires; empty means open (restrict it at the ingress)."""
+
+    prometheus_multiproc_dir: str = field(default_factory=lambda: _env("PROMETHEUS_MULTIPROC_DIR"))
+    """Directory shared by several server processes for their metrics; empty means one process."""
+
+    otlp_endpoint: str = field(default_factory=lambda: _env("OTEL_EXPORTER_OTLP_ENDPOINT"))
+    """OpenTelemetry collector (OTLP/HTTP) that receives traces; empty means no tracing."""
+
     auth_secret: str = field(default_factory=lambda: _env("SUPPORTGRAPH_AUTH_SECRET"), repr=False)
     """HS256 key of the development issuer and of anonymous conversation tokens; empty means a
     random key kept in `data_dir/auth_secret` (created on first use, mode 0600)."""
@@ -182,7 +196,11 @@ class Settings:
     """Days audit entries, published outbox events and webhook deliveries are kept."""
 
     def __post_init__(self) -> None:
-        """Refuse retention limits that are not positive whole numbers of days."""
+        """Refuse retention limits that are not positive whole numbers, and unknown log formats."""
+        if self.log_format not in ("text", "json"):
+            raise ValueError(
+                f"SUPPORTGRAPH_LOG_FORMAT must be 'text' or 'json', got {self.log_format!r}"
+            )
         for name, (variable, _default) in RETENTION_DAYS.items():
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:

@@ -15,9 +15,12 @@ from langchain_core.messages import (
 from langchain_core.runnables import RunnableConfig, RunnableLambda
 from langchain_core.runnables.utils import ConfigurableFieldSpec
 from langgraph.types import Command
+from opentelemetry.trace import Tracer
 from pydantic import BaseModel, Field
 
 from supportgraph.api.locks import InProcessLocks, ThreadLocks
+from supportgraph.api.metrics import Metrics
+from supportgraph.api.observe import watch_turn
 from supportgraph.graph.state import SupportContext
 
 
@@ -63,6 +66,10 @@ class SupportAgent:
         self.locks = locks or InProcessLocks()
         self.recorder: Any = None
         """Stores each served (LangServe) turn: `await recorder(thread_id, text, state, ms)`."""
+        self.metrics: Metrics | None = None
+        """Where each turn's duration, outcome, node timings and tokens are counted."""
+        self.tracer: Tracer | None = None
+        """Makes a span per turn and per node when tracing is configured."""
 
     async def turn(
         self,
@@ -95,13 +102,16 @@ class SupportAgent:
         context = SupportContext(signed_in_user_id=signed_in_user_id)
         thread = {**config, "configurable": {**configurable, "thread_id": thread_id}}
         async with self.locks.hold(str(thread_id)):
-            snapshot = await self.graph.aget_state(thread)
-            if snapshot.interrupts:
-                text = next(m for m in reversed(messages) if isinstance(m, HumanMessage)).content
-                await self.graph.ainvoke(Command(resume=text), thread, context=context)
-            else:
-                await self.graph.ainvoke({"messages": messages}, thread, context=context)
-            values = (await self.graph.aget_state(thread)).values
+            with watch_turn(self.metrics, self.tracer, str(thread_id)) as watch:
+                run = watch.config(thread)  # type: ignore[arg-type]
+                snapshot = await self.graph.aget_state(thread)
+                if snapshot.interrupts:
+                    human = next(m for m in reversed(messages) if isinstance(m, HumanMessage))
+                    await self.graph.ainvoke(Command(resume=human.content), run, context=context)
+                else:
+                    await self.graph.ainvoke({"messages": messages}, run, context=context)
+                values = (await self.graph.aget_state(thread)).values
+                watch.finish(values)
         return {
             "messages": values.get("messages", []),
             "pending_action": values.get("pending_action"),

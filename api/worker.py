@@ -127,6 +127,7 @@ async def open_service(settings: Settings, *, services: Any = None) -> AsyncIter
     from supportgraph.api.db import engine_for, upgrade
     from supportgraph.api.events import build_bus
     from supportgraph.api.locks import build_locks
+    from supportgraph.encryption.canary import verify_keys
     from supportgraph.graph.builder import build_graph
     from supportgraph.graph.checkpoint import open_checkpointer
     from supportgraph.services import build_services
@@ -137,6 +138,7 @@ async def open_service(settings: Settings, *, services: Any = None) -> AsyncIter
     agent = SupportAgent(locks=build_locks(settings.redis_url))
     bus = build_bus(settings.redis_url)
     engine = engine_for(settings)
+    await asyncio.to_thread(verify_keys, engine)
     try:
         async with open_checkpointer(settings) as checkpointer:
             agent.graph = build_graph(built, checkpointer=checkpointer)

@@ -22,6 +22,7 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from prometheus_client import Gauge
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from supportgraph.api.audit import CONVERSATION_READ, AuditLog
@@ -84,11 +85,13 @@ def build_ws_router(
     speech: SpeechToText | None = None,
     limits: RateLimits | None = None,
     audit: AuditLog | None = None,
+    connections: Gauge | None = None,
 ) -> APIRouter:
     """The WebSocket route on these services, with voice when a speech adapter is given.
 
     Every frame counts against the caller's rate limit, the same one their REST calls count
     against; a frame over it is answered with a `rate_limited` ERROR and not handled.
+    `connections`, when given, counts the authenticated connections open now.
     """
     router = APIRouter()
 
@@ -109,6 +112,8 @@ def build_ws_router(
             await websocket.close(code=UNAUTHORIZED_CLOSE)
             return
         session = _Session(websocket, principal, service, handoff, speech, audit)
+        if connections is not None:
+            connections.inc()
         try:
             if principal.role in (Role.AGENT, Role.ADMIN) and not principal.anonymous:
                 await session.follow(QUEUE_CHANNEL)
@@ -129,6 +134,8 @@ def build_ws_router(
         except WebSocketDisconnect:
             pass
         finally:
+            if connections is not None:
+                connections.dec()
             await session.close()
 
     return router
