@@ -81,7 +81,7 @@ class BlindIndex:
         return f"{kid}:{digest}"
 
 
-class SealedText(TypeDecorator[str]):
+class _Sealed(TypeDecorator[Any]):
     """Text encrypted at rest with AES-256-GCM, bound to its column's name."""
 
     impl = Text
@@ -92,40 +92,38 @@ class SealedText(TypeDecorator[str]):
         super().__init__()
         self.context = context
 
+    def _seal(self, text: str, dialect: Dialect) -> str:
+        ring = keyring_of(dialect)
+        return text if ring is None else ring.seal(text.encode(), self.context)
+
+    def _open(self, stored: str, dialect: Dialect) -> str:
+        return _opener(dialect).open(stored, self.context).decode() if is_sealed(stored) else stored
+
+
+class SealedText(_Sealed):
+    """A string sealed at rest; a blank one is stored as the empty string."""
+
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         """Seal a value on its way into the database."""
         if value is None:
             return None
         if not str(value).strip():
             return ""
-        ring = keyring_of(dialect)
-        return str(value) if ring is None else ring.seal(str(value).encode(), self.context)
+        return self._seal(str(value), dialect)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
         """Open a value read from the database."""
-        if value is None or not is_sealed(value):
-            return value
-        return _opener(dialect).open(value, self.context).decode()
+        return None if value is None else self._open(value, dialect)
 
 
-class SealedJSON(TypeDecorator[Any]):
-    """A JSON document encrypted at rest; plain JSON written before encryption still reads."""
-
-    impl = Text
-    cache_ok = True
-
-    def __init__(self, context: str) -> None:
-        """Seal values for this column (`table.column`)."""
-        super().__init__()
-        self.context = context
+class SealedJSON(_Sealed):
+    """A JSON document sealed at rest; plain JSON written before encryption still reads."""
 
     def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
         """Serialize and seal a document on its way into the database."""
         if value is None:
             return None
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        ring = keyring_of(dialect)
-        return text if ring is None else ring.seal(text.encode(), self.context)
+        return self._seal(json.dumps(value, ensure_ascii=False, separators=(",", ":")), dialect)
 
     def process_result_value(self, value: Any, dialect: Dialect) -> Any:
         """Open and parse a document read from the database."""
@@ -133,9 +131,7 @@ class SealedJSON(TypeDecorator[Any]):
             return None
         if not isinstance(value, str):  # a JSON column the driver already decoded
             return value
-        if is_sealed(value):
-            value = _opener(dialect).open(value, self.context).decode()
-        return json.loads(value)
+        return json.loads(self._open(value, dialect))
 
 
 def _opener(dialect: Dialect) -> KeyRing:

@@ -132,21 +132,16 @@ def _rotate(settings: Settings, ring: KeyRing, batch_size: int) -> int:
 
 
 def _retire(settings: Settings, ring: KeyRing, kid: str) -> int:
+    from supportgraph.encryption.canary import forget_key
     from supportgraph.encryption.rotate import usage, users_of
 
     smaller = ring.without(kid)  # refuses the active key and unknown ids
     engine = _engine(settings, ring)
     try:
         still = dict(users_of(kid, usage(engine, settings, ring)))
-    finally:
-        engine.dispose()
-    if still:
-        where = ", ".join(f"{place} ({count})" for place, count in still.items())
-        return _fail(f"key {kid} still seals values in {where}: run `supportgraph keys rotate`")
-    from supportgraph.encryption.canary import forget_key
-
-    engine = _engine(settings, ring)
-    try:
+        if still:
+            where = ", ".join(f"{place} ({count})" for place, count in still.items())
+            return _fail(f"key {kid} still seals values in {where}: run `supportgraph keys rotate`")
         forget_key(engine, kid)
     finally:
         engine.dispose()
