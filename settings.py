@@ -249,6 +249,22 @@ def sqlalchemy_url(url: str) -> str:
     return url
 
 
+def parse_price(text: str) -> tuple[float, float]:
+    """Read `input,output` USD per million tokens, e.g. `0.15,0.60`.
+
+    Raises:
+        ValueError: Not two non-negative numbers separated by a comma.
+    """
+    parts = [p.strip() for p in text.split(",")]
+    try:
+        prices = tuple(float(p) for p in parts)
+    except ValueError:
+        prices = ()
+    if len(prices) != 2 or min(prices) < 0:
+        raise ValueError(f"SUPPORTGRAPH_PRICE_PER_MTOK must be 'input,output' USD, got {text!r}")
+    return prices[0], prices[1]
+
+
 def get_settings() -> Settings:
     """Read settings from the current environment."""
     return Settings()

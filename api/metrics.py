@@ -35,6 +35,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from supportgraph.api.tables import Conversation, ConversationStatus, Feedback, utcnow
+from supportgraph.settings import parse_price
 
 logger = logging.getLogger(__name__)
 
@@ -52,23 +53,6 @@ CSAT_REFRESH_S = 60.0
 """A scrape recomputes the CSAT average at most this often."""
 
 
-def parse_price(text: str) -> tuple[float, float] | None:
-    """USD per million (input, output) tokens from `SUPPORTGRAPH_PRICE_PER_MTOK`, if set.
-
-    Raises:
-        ValueError: Set, but not two non-negative numbers separated by a comma.
-    """
-    if not text.strip():
-        return None
-    try:
-        prices = tuple(float(part) for part in text.split(","))
-    except ValueError:
-        prices = ()
-    if len(prices) != 2 or min(prices) < 0:
-        raise ValueError(f"SUPPORTGRAPH_PRICE_PER_MTOK must be 'input,output' USD, got {text!r}")
-    return prices[0], prices[1]
-
-
 class Metrics:
     """The service's instruments, and the scrape that renders them."""
 
@@ -83,7 +67,7 @@ class Metrics:
             ValueError: A bad price, or a multiprocess directory the environment does not name
                 (prometheus-client picks its storage from the environment at import).
         """
-        self.price = parse_price(price_per_mtok)
+        self.price = parse_price(price_per_mtok) if price_per_mtok.strip() else None
         self.multiprocess_dir = _checked_multiprocess_dir(multiprocess_dir)
         self.registry = CollectorRegistry(auto_describe=False)
         self._scraped: list[Collector] = []

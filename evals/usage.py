@@ -16,7 +16,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage
 
-from supportgraph.settings import Settings
+from supportgraph.settings import Settings, parse_price
 
 BUILT_IN_PRICES: dict[str, tuple[float, float]] = {
     "gpt-4o": (2.50, 10.00),
@@ -97,22 +97,6 @@ def price_of(model: str, settings: Settings) -> tuple[float, float] | None:
     if settings.price_per_mtok:
         return parse_price(settings.price_per_mtok)
     return BUILT_IN_PRICES.get(model_name(model))
-
-
-def parse_price(text: str) -> tuple[float, float]:
-    """Read `input,output` USD per million tokens, e.g. `0.15,0.60`.
-
-    Raises:
-        ValueError: Not two non-negative numbers separated by a comma.
-    """
-    parts = [p.strip() for p in text.split(",")]
-    try:
-        prices = tuple(float(p) for p in parts)
-    except ValueError:
-        prices = ()
-    if len(prices) != 2 or min(prices) < 0:
-        raise ValueError(f"SUPPORTGRAPH_PRICE_PER_MTOK must be 'input,output' USD, got {text!r}")
-    return prices[0], prices[1]
 
 
 def cost(usage: Usage, model: str, settings: Settings) -> float | None:
