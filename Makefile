@@ -17,7 +17,7 @@ else
 WHEELS := --extra-index-url https://download.pytorch.org/whl/cpu --index-strategy unsafe-best-match
 endif
 
-.PHONY: help install build web web-test browser promtool screenshots run dev test test-fast lint typecheck eval redteam bench bench-nlu lock clean
+.PHONY: help install build web web-test browser promtool screenshots run dev test test-fast lint typecheck eval redteam bench bench-speed bench-nlu lock clean
 
 help: ## list targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -25,8 +25,11 @@ help: ## list targets
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(VENV)/bin/pip install -q uv==0.13.8
-	$(UV) pip sync -q --python $(PY) $(WHEELS) requirements.lock
+	@# Bytecode is compiled once here: a start that compiles its imports from source (as it
+	@# does where PYTHONDONTWRITEBYTECODE is set) takes twice as long.
+	$(UV) pip sync -q --compile-bytecode --python $(PY) $(WHEELS) requirements.lock
 	$(UV) pip install -q --python $(PY) --no-deps -e .
+	$(PY) -m compileall -q -j 0 *.py api bench commerce encryption evals graph guardrails knowledge nlu prompts tools > /dev/null
 	touch $(STAMP)
 
 install: $(STAMP) ## install the locked dependencies into .venv
@@ -85,10 +88,13 @@ typecheck: install ## mypy on the package code
 	@# mypy needs the package under its own name: a link named supportgraph to this folder.
 	mkdir -p build/typecheck && ln -sfn $(CURDIR) build/typecheck/supportgraph
 	cd build/typecheck && $(CURDIR)/$(VENV)/bin/mypy --config-file $(CURDIR)/pyproject.toml \
-	  $(foreach p,api commerce encryption evals graph guardrails knowledge nlu prompts tools,-p supportgraph.$(p)) \
+	  $(foreach p,api bench commerce encryption evals graph guardrails knowledge nlu prompts tools,-p supportgraph.$(p)) \
 	  $(foreach m,services server settings cli chat,-m supportgraph.$(m))
 
-bench: bench-nlu ## speed and accuracy benchmarks, printed as tables
+bench: build bench-speed bench-nlu ## speed and accuracy benchmarks, printed as tables
+
+bench-speed: build ## turn latency beside a bare ReAct agent, and cold start (~5 min)
+	$(VENV)/bin/python -P -m supportgraph.bench
 
 bench-nlu: install ## intents, entities and sentiment on public sets (~15 min)
 	$(VENV)/bin/python -P -m supportgraph.nlu.bench

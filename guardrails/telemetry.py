@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib.util
 import logging
+import sys
 from pathlib import Path
 
 # With the repository root on sys.path, `import guardrails` would load this folder again
@@ -23,6 +24,13 @@ if _found is None or Path(_found.origin or "").resolve().parent == Path(__file__
         "`import guardrails` resolves to supportgraph's guardrails/ folder, not guardrails-ai; "
         "keep the repository root off sys.path (PYTHONSAFEPATH=1 or `python -P`)."
     )
+
+# guardrails-ai imports jsonschema, which imports rfc3987-syntax (when installed) only to check
+# the "iri" and "iri-reference" string formats. That import builds some thirty Earley parsers,
+# seconds of every start, and no schema here uses those formats: marked absent, the module is
+# skipped and jsonschema leaves the two formats unchecked.
+if "jsonschema" not in sys.modules:
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from guardrails.classes.rc import RC  # noqa: E402
 from guardrails.settings import settings  # noqa: E402

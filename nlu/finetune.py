@@ -67,7 +67,7 @@ class FineTunedEncoder:
         encoder = load_encoder()
         self.tokenizer = encoder.tokenizer
         # A BertModel; torch types submodules loosely, so it is typed as Any here.
-        base: Any = encoder[0].auto_model
+        base: Any = encoder.model
         self.embeddings: nn.Module = base.embeddings
         depth = len(base.encoder.layer)
         self.split = depth - self.config.layers

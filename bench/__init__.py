@@ -1,0 +1,1 @@
+"""Speed benchmarks, printed as tables: `make bench` (`python -m supportgraph.bench`)."""
