@@ -4,6 +4,9 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 UV := $(VENV)/bin/uv
 STAMP := $(VENV)/.installed
+# The package's subpackages and top-level modules (bytecode at install, mypy).
+PACKAGES := api bench commerce encryption evals graph guardrails knowledge nlu prompts tools
+MODULES := services server settings cli chat
 PORT ?= 8000
 # The repo root is the `supportgraph` package; keep the working directory off sys.path so its
 # `guardrails/` folder never shadows the guardrails-ai library.
@@ -29,7 +32,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@# does where PYTHONDONTWRITEBYTECODE is set) takes twice as long.
 	$(UV) pip sync -q --compile-bytecode --python $(PY) $(WHEELS) requirements.lock
 	$(UV) pip install -q --python $(PY) --no-deps -e .
-	$(PY) -m compileall -q -j 0 *.py api bench commerce encryption evals graph guardrails knowledge nlu prompts tools > /dev/null
+	$(PY) -m compileall -q -j 0 $(addsuffix .py,$(MODULES)) __init__.py $(PACKAGES) > /dev/null
 	touch $(STAMP)
 
 install: $(STAMP) ## install the locked dependencies into .venv
@@ -88,10 +91,10 @@ typecheck: install ## mypy on the package code
 	@# mypy needs the package under its own name: a link named supportgraph to this folder.
 	mkdir -p build/typecheck && ln -sfn $(CURDIR) build/typecheck/supportgraph
 	cd build/typecheck && $(CURDIR)/$(VENV)/bin/mypy --config-file $(CURDIR)/pyproject.toml \
-	  $(foreach p,api bench commerce encryption evals graph guardrails knowledge nlu prompts tools,-p supportgraph.$(p)) \
-	  $(foreach m,services server settings cli chat,-m supportgraph.$(m))
+	  $(foreach p,$(PACKAGES),-p supportgraph.$(p)) \
+	  $(foreach m,$(MODULES),-m supportgraph.$(m))
 
-bench: build bench-speed bench-nlu ## speed and accuracy benchmarks, printed as tables
+bench: bench-speed bench-nlu ## speed and accuracy benchmarks, printed as tables
 
 bench-speed: build ## turn latency beside a bare ReAct agent, and cold start (~5 min)
 	$(VENV)/bin/python -P -m supportgraph.bench

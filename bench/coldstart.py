@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -51,22 +52,24 @@ def cold_start(*, timeout: float = 120.0) -> float:
     port = free_port()
     env = {**os.environ, "PORT": str(port), "SUPPORTGRAPH_LOG_LEVEL": "WARNING"}
     command = [str(Path(sys.executable).with_name("supportgraph")), "serve"]
-    start = time.monotonic()
-    server = subprocess.Popen(  # noqa: S603 - our own command, by path
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        answer = first_answer(f"http://127.0.0.1:{port}", deadline=start + timeout)
-        if not answer:
-            raise RuntimeError("the first answer was empty")
-        return time.monotonic() - start
-    except TimeoutError as error:
-        server.kill()
-        _, err = server.communicate()
-        raise RuntimeError(f"no answer in {timeout:.0f} s: {err.decode()[-2000:]}") from error
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    # The server's stderr goes to a file: a pipe nobody reads would stall it once full.
+    with tempfile.TemporaryFile() as log:
+        start = time.monotonic()
+        server = subprocess.Popen(  # noqa: S603 - our own command, by path
+            command, env=env, stdout=subprocess.DEVNULL, stderr=log
+        )
+        try:
+            answer = first_answer(f"http://127.0.0.1:{port}", deadline=start + timeout)
+            if not answer:
+                raise RuntimeError("the first answer was empty")
+            return time.monotonic() - start
+        except TimeoutError as error:
+            log.seek(0)
+            tail = log.read().decode(errors="replace")[-2000:]
+            raise RuntimeError(f"no answer in {timeout:.0f} s: {tail}") from error
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def table(runs: list[float]) -> str:
